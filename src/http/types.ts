@@ -1,0 +1,27 @@
+/**
+ * The transport-neutral request and response that every adapter (node:http, fetch, Express,
+ * Fastify, Koa, Hono) converts to and from. The core handler is a function of these.
+ */
+export type HeaderValue = string | string[] | undefined;
+
+export interface StatusRequest {
+  method: string;
+  /** Path and query, as sent (`/status?path=a.b`). */
+  url: string;
+  /** Header names lower-case. */
+  headers: Readonly<Record<string, HeaderValue>>;
+  /** The peer's address, for throttling and rate limits. */
+  remoteAddress?: string;
+}
+
+export interface StatusResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Bytes are preferred: rendered documents are cached as bytes. */
+  body: Uint8Array | string;
+}
+
+export function headerValue(headers: StatusRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
