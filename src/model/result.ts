@@ -41,4 +41,6 @@ export interface CheckResult {
   fields?: Record<string, unknown>;
   observedValue?: number | string | boolean;
   observedUnit?: string;
+  /** Hysteresis: the level the raw result had while the reported level waits for more evidence. */
+  pendingLevel?: Level;
 }

@@ -47,8 +47,20 @@ export const okError = vocabulary('okError', {
 /** Seed 002 (Wickson): operational / degraded / critical / maintenance; components ... / unavailable. */
 export const operational = vocabulary(
   'operational',
-  { ok: 'operational', warning: 'degraded', critical: 'critical', unknown: 'degraded', maintenance: 'maintenance' },
-  { ok: 'operational', warning: 'degraded', critical: 'unavailable', unknown: 'degraded', maintenance: 'maintenance' },
+  {
+    ok: 'operational',
+    warning: 'degraded',
+    critical: 'critical',
+    unknown: 'degraded',
+    maintenance: 'maintenance',
+  },
+  {
+    ok: 'operational',
+    warning: 'degraded',
+    critical: 'unavailable',
+    unknown: 'degraded',
+    maintenance: 'maintenance',
+  },
 );
 
 /** IETF draft-inadarei-api-health-check: pass / warn / fail. */
@@ -82,7 +94,8 @@ export function resolveVocabulary(input: VocabularyInput | undefined): Vocabular
   if (input === undefined) return canonical;
   if (typeof input === 'string') {
     const found = vocabularies[input];
-    if (!found) throw new Error(`unknown vocabulary "${input}"; built in: ${Object.keys(vocabularies).join(', ')}`);
+    if (!found)
+      throw new Error(`unknown vocabulary "${input}"; built in: ${Object.keys(vocabularies).join(', ')}`);
     return found;
   }
   const overall = { ...canonical.overall, ...input.overall };

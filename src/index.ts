@@ -1,0 +1,25 @@
+// statuskit's public API. Areas export from their own index; this file gathers them.
+
+export type { AccessControl, AccessDecision, Disclosure, Principal } from './access/types.js';
+export { FULL_DISCLOSURE, SUMMARY_DISCLOSURE } from './access/types.js';
+export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
+export type { StatusRequest, StatusResponse } from './http/types.js';
+export * from './model/index.js';
+export type { EnvelopeOptions } from './render/envelope.js';
+export type { HealthIdentity } from './render/health-json.js';
+export type { LayoutOptions } from './render/layout.js';
+export { formatTimestamp, type TimestampFormat } from './render/timestamp.js';
+export {
+  createStatus,
+  type ListenOptions,
+  type RunningServer,
+  StatusKit,
+  type StatusOptions,
+} from './status.js';
+export type { CheckOptions, CheckRunner } from './tree/check-runner.js';
+export { detailsShown, documentDuration, overallStatus, timestamp } from './tree/leaves.js';
+export type { NodeOptions, NodeRenderOptions, StatusReadable } from './tree/nodes.js';
+export { formatPath, getAtPath, PathSyntaxError, parsePath } from './tree/paths.js';
+export type { Snapshot, SnapshotNode } from './tree/snapshot.js';
+export { MountError } from './tree/tree.js';
+export { type Duration, parseDuration } from './util/duration.js';

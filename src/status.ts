@@ -1,0 +1,289 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { redact as defaultRedact } from './access/redact.js';
+import type { AccessControl } from './access/types.js';
+import { expressMiddleware } from './http/adapters/express.js';
+import { fastifyPlugin } from './http/adapters/fastify.js';
+import { fetchHandler } from './http/adapters/fetch.js';
+import { honoMiddleware } from './http/adapters/hono.js';
+import { koaMiddleware } from './http/adapters/koa.js';
+import { nodeListener } from './http/adapters/node.js';
+import { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
+import type { StatusRequest, StatusResponse } from './http/types.js';
+import { type Aggregator, worstOfCritical } from './model/aggregate.js';
+import { resolveHttpCodes } from './model/http-codes.js';
+import type { Level } from './model/levels.js';
+import type { CheckFunction } from './model/result.js';
+import { resolveVocabulary, type Vocabulary, type VocabularyInput } from './model/vocabulary.js';
+import type { DocumentStyle } from './render/document.js';
+import type { EnvelopeOptions } from './render/envelope.js';
+import type { HealthIdentity } from './render/health-json.js';
+import { type LayoutOptions, resolveLayout } from './render/layout.js';
+import type { CheckOptions, CheckRunner, Redactor } from './tree/check-runner.js';
+import { Evaluator } from './tree/evaluate.js';
+import { toLeaf } from './tree/leaves.js';
+import type { NodeOptions } from './tree/nodes.js';
+import type { Snapshot } from './tree/snapshot.js';
+import { StatusTree } from './tree/tree.js';
+import { type Duration, optionalDuration } from './util/duration.js';
+
+export interface StatusOptions {
+  /** Words for levels: a built-in name (`okKo`, `operational`, `passFail`, `upDown`, `okError`) or your own. */
+  vocabulary?: VocabularyInput;
+  layout?: LayoutOptions;
+  /** Wrap documents in seed 002's `{ success, message, data, metadata }`; errors use its error envelope. */
+  envelope?: EnvelopeOptions | boolean;
+  /** Level -> HTTP code overrides. Default ok/warning/unknown 200, critical/maintenance 503. */
+  httpCodes?: Partial<Record<Level, number>>;
+  aggregate?: Aggregator;
+  /** The whole document is ready by then; later checks are reported as timed out. Default 10 s. */
+  deadline?: Duration;
+  /** Defaults for every check (timeout, cache, ...). */
+  checkDefaults?: CheckOptions;
+  /** health+json identity fields (version, serviceId, description, ...). */
+  identity?: HealthIdentity;
+  paths?: Partial<EndpointPaths>;
+  access?: AccessControl;
+  metrics?: MetricsRenderer;
+  /** Cleans check error messages before they leave the process. Default: statuskit's redactor. */
+  redact?: Redactor;
+  /** On close, in-flight requests get this long to finish before connections are cut. Default 10 s. */
+  shutdownGrace?: Duration;
+  /** Called with unexpected errors (bugs), which the client sees only as a 500. */
+  onError?: (error: unknown) => void;
+  /** Injectable clock (ms), for tests. */
+  clock?: () => number;
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** Requests for other paths; default answers 404 JSON. */
+  fallback?: RequestListener;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  host: string;
+  url: string;
+  /** Graceful: readiness turns not-ready, in-flight requests finish, then the server stops. */
+  close(): Promise<void>;
+}
+
+/**
+ * A service's status: the tree you declare, how it is worded and laid out, and the doors that
+ * serve it. Create one with `createStatus()`.
+ */
+export class StatusKit {
+  readonly tree: StatusTree;
+  readonly vocabulary: Vocabulary;
+  readonly endpoint: StatusEndpoint;
+  private readonly evaluator: Evaluator;
+  private readonly checkDefaults: CheckOptions;
+  private draining = false;
+  private readonly servers = new Set<RunningServer>();
+  private readonly routes: ExtraRoute[] = [];
+  private readonly shutdownGraceMs: number;
+
+  constructor(options: StatusOptions = {}) {
+    const now = options.clock ?? Date.now;
+    this.tree = new StatusTree({ now, redact: options.redact ?? ((text) => defaultRedact(text)) });
+    this.vocabulary = resolveVocabulary(options.vocabulary);
+    this.checkDefaults = options.checkDefaults ?? {};
+    this.shutdownGraceMs = optionalDuration(options.shutdownGrace, 10_000, 'shutdownGrace');
+    const aggregate = options.aggregate ?? worstOfCritical;
+    this.evaluator = new Evaluator(this.tree, {
+      aggregate,
+      deadlineMs: optionalDuration(options.deadline, 10_000, 'deadline'),
+      now,
+    });
+    const style: DocumentStyle = { vocabulary: this.vocabulary, layout: resolveLayout(options.layout) };
+    this.endpoint = new StatusEndpoint({
+      paths: {
+        status: '/status',
+        live: '/health/live',
+        ready: '/health/ready',
+        metrics: '/metrics',
+        ...options.paths,
+      },
+      style,
+      httpCodes: resolveHttpCodes(options.httpCodes),
+      envelope: options.envelope === true ? {} : options.envelope || undefined,
+      identity: options.identity ?? {},
+      access: options.access,
+      metrics: options.metrics,
+      snapshot: () => this.evaluator.evaluate(),
+      isDraining: () => this.draining,
+      onError: options.onError,
+    });
+  }
+
+  // ── declaring the tree ────────────────────────────────────────────────────────────────────
+
+  /** A static value (`version`, `hostName`). Mark identity fields `{ summary: true }` to keep them in summaries. */
+  value(path: string, value: unknown, options?: NodeOptions): this {
+    this.tree.mountLeaf(path, { kind: 'value', value }, options);
+    return this;
+  }
+
+  /** A function (sync or async) read each time a document is assembled. */
+  provider(path: string, read: () => unknown, options?: NodeOptions): this {
+    this.tree.mountLeaf(path, { kind: 'provider', read }, options);
+    return this;
+  }
+
+  /** Mounts anything: a meta leaf (`overallStatus()`), a function, an object with `readStatus()`, or a value. */
+  mount(path: string, source: unknown, options?: NodeOptions): this {
+    this.tree.mountLeaf(path, toLeaf(source), options);
+    return this;
+  }
+
+  /** A check. Returns its runner (for `runs`, `peek()`, `run()`). */
+  check(path: string, fn: CheckFunction, options: CheckOptions & NodeOptions = {}): CheckRunner {
+    return this.tree.mountCheck(path, fn, { ...this.checkDefaults, ...options });
+  }
+
+  /** A group whose level aggregates the checks below it; `showStatus` renders its word. */
+  group(path: string, options?: NodeOptions): this {
+    this.tree.group(path, options);
+    return this;
+  }
+
+  remove(path: string): boolean {
+    return this.tree.remove(path);
+  }
+
+  /** Forces the next document to be assembled anew (for levels changed from outside, e.g. maintenance). */
+  invalidate(): void {
+    this.evaluator.invalidate();
+  }
+
+  /** Adds a level override consulted for every node (maintenance windows use this). */
+  setOverride(override: (path: readonly string[], level: Level | undefined) => Level | undefined): void {
+    (this.evaluator as unknown as { options: { override?: typeof override } }).options.override = override;
+    this.evaluator.invalidate();
+  }
+
+  // ── reading ───────────────────────────────────────────────────────────────────────────────
+
+  async snapshot(): Promise<Snapshot> {
+    return this.evaluator.evaluate();
+  }
+
+  /** Adds a route answered before the status routes (used by maintenance, SSE, ...). */
+  addRoute(route: ExtraRoute): void {
+    this.routes.push(route);
+  }
+
+  /** The transport-neutral handler: undefined when the path is not statuskit's. */
+  async handle(request: StatusRequest): Promise<StatusResponse | undefined> {
+    if (this.routes.length > 0) {
+      const q = request.url.indexOf('?');
+      const pathname = q === -1 ? request.url : request.url.slice(0, q);
+      for (const route of this.routes) {
+        const response = await route(request, pathname);
+        if (response) return response;
+      }
+    }
+    return this.endpoint.handle(request);
+  }
+
+  // ── adapters ──────────────────────────────────────────────────────────────────────────────
+
+  nodeListener(fallback?: RequestListener): RequestListener {
+    return nodeListener(this.asEndpoint(), fallback);
+  }
+
+  fetch(): (request: Request) => Promise<Response | undefined> {
+    return fetchHandler(this.asEndpoint());
+  }
+
+  express() {
+    return expressMiddleware(this.asEndpoint());
+  }
+
+  koa() {
+    return koaMiddleware(this.asEndpoint());
+  }
+
+  fastify() {
+    return fastifyPlugin(this.asEndpoint());
+  }
+
+  hono() {
+    return honoMiddleware(this.asEndpoint());
+  }
+
+  /** Serves the status endpoints on their own HTTP server. */
+  async listen(options: ListenOptions = {}): Promise<RunningServer> {
+    const server = createServer(this.nodeListener(options.fallback));
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const running: RunningServer = {
+      server,
+      port,
+      host,
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      close: () => this.closeServer(running),
+    };
+    this.servers.add(running);
+    return running;
+  }
+
+  /** Graceful shutdown: not ready first, in-flight requests finish, servers stop, background checks stop. */
+  async close(): Promise<void> {
+    this.draining = true;
+    await Promise.all([...this.servers].map((s) => this.closeServer(s)));
+    this.tree.stop();
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  private async closeServer(running: RunningServer): Promise<void> {
+    this.draining = true;
+    if (!this.servers.delete(running)) return;
+    const { server } = running;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive connections become idle as their in-flight requests finish: close them as they do,
+      // and cut whatever is left after the grace period.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const cut = setTimeout(() => server.closeAllConnections(), this.shutdownGraceMs);
+      server.once('close', () => {
+        clearInterval(sweep);
+        clearTimeout(cut);
+      });
+      server.closeIdleConnections();
+    });
+  }
+
+  /** Adapters call through `handle`, so extra routes work with every framework. */
+  private asEndpoint(): StatusEndpoint {
+    const endpoint = this.endpoint;
+    const handle = (request: StatusRequest) => this.handle(request);
+    const routes = this.routes;
+    return new Proxy(endpoint, {
+      get(target, property, receiver) {
+        if (property === 'handle') return handle;
+        if (property === 'matches') {
+          return (pathname: string) => routes.length > 0 || target.matches(pathname);
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+  }
+}
+
+export function createStatus(options?: StatusOptions): StatusKit {
+  return new StatusKit(options);
+}

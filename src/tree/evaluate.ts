@@ -1,0 +1,204 @@
+import type { AggregateInput, Aggregator } from '../model/aggregate.js';
+import type { Level } from '../model/levels.js';
+import type { CheckResult } from '../model/result.js';
+import type { CheckRunner } from './check-runner.js';
+import type { TreeNode } from './nodes.js';
+import type { Snapshot, SnapshotNode } from './snapshot.js';
+import type { StatusTree } from './tree.js';
+
+export interface EvaluatorOptions {
+  aggregate: Aggregator;
+  /** The whole snapshot is ready by then: checks still running are reported as timed out. */
+  deadlineMs: number;
+  now: () => number;
+  /** Lets maintenance windows (or anything else) replace a node's level; return undefined to keep it. */
+  override?: (path: readonly string[], level: Level | undefined) => Level | undefined;
+}
+
+type Slot =
+  | { kind: 'check'; node: TreeNode; runner: CheckRunner }
+  | { kind: 'provider'; node: TreeNode; read: () => unknown }
+  | { kind: 'timestamp' };
+
+/**
+ * Turns the tree into snapshots. Leaves are gathered into a flat list of values; when every value
+ * is identical to the previous evaluation (cached checks, unchanged providers) the previous
+ * snapshot is returned as is, so its rendered bytes stay cached.
+ */
+export class Evaluator {
+  private planVersion = -1;
+  private slots: Slot[] = [];
+  private previousValues: unknown[] = [];
+  private previous: Snapshot | undefined;
+  private version = 0;
+  /** Bumped by callers whose override inputs changed (e.g. a maintenance window started). */
+  private externalEpoch = 0;
+  private previousEpoch = -1;
+
+  constructor(
+    private readonly tree: StatusTree,
+    private readonly options: EvaluatorOptions,
+  ) {}
+
+  invalidate(): void {
+    this.externalEpoch++;
+  }
+
+  evaluate(): Snapshot | Promise<Snapshot> {
+    if (this.planVersion !== this.tree.version) this.compile();
+    const started = this.options.now();
+    const values = new Array<unknown>(this.slots.length);
+    let pending: Promise<void>[] | undefined;
+    for (let i = 0; i < this.slots.length; i++) {
+      const value = this.read(this.slots[i], started);
+      values[i] = value;
+      if (value instanceof Promise) {
+        pending ??= [];
+        values[i] = undefined;
+        pending.push(
+          value.then((settled) => {
+            values[i] = settled;
+          }),
+        );
+      }
+    }
+    if (!pending) return this.finish(values, started);
+    return this.awaitWithDeadline(pending, values, started);
+  }
+
+  private async awaitWithDeadline(
+    pending: Promise<void>[],
+    values: unknown[],
+    started: number,
+  ): Promise<Snapshot> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.deadlineMs);
+    });
+    await Promise.race([Promise.all(pending), deadline]);
+    clearTimeout(timer);
+    const now = this.options.now();
+    for (let i = 0; i < this.slots.length; i++) {
+      if (values[i] !== undefined) continue;
+      const slot = this.slots[i];
+      if (slot.kind === 'check') values[i] = deadlineResult(this.options.deadlineMs, started, now);
+      else if (slot.kind === 'provider') values[i] = null;
+    }
+    return this.finish(values, started);
+  }
+
+  private read(slot: Slot, now: number): unknown {
+    switch (slot.kind) {
+      case 'check':
+        return slot.runner.current();
+      case 'provider':
+        return readProvider(slot.read);
+      case 'timestamp':
+        // Documents with a timestamp change once a second at most (formats have second resolution).
+        return Math.floor(now / 1000);
+    }
+  }
+
+  private finish(values: unknown[], started: number): Snapshot {
+    if (
+      this.previous &&
+      this.previousEpoch === this.externalEpoch &&
+      sameValues(values, this.previousValues)
+    ) {
+      return this.previous;
+    }
+    const byNode = new Map<TreeNode, unknown>();
+    this.slots.forEach((slot, i) => {
+      if (slot.kind !== 'timestamp') byNode.set(slot.node, values[i]);
+    });
+    const root = this.build(this.tree.root, byNode);
+    const finished = this.options.now();
+    const snapshot: Snapshot = {
+      root,
+      level: root.level ?? 'ok',
+      durationMs: Math.round(finished - started),
+      time: Date.now(),
+      version: ++this.version,
+    };
+    this.previous = snapshot;
+    this.previousValues = values;
+    this.previousEpoch = this.externalEpoch;
+    return snapshot;
+  }
+
+  private build(node: TreeNode, byNode: Map<TreeNode, unknown>): SnapshotNode {
+    const children: SnapshotNode[] = [];
+    for (const child of node.children.values()) children.push(this.build(child, byNode));
+    const out: SnapshotNode = {
+      key: node.key,
+      path: node.path,
+      critical: node.options.critical ?? true,
+      options: node.options,
+      children,
+    };
+    if (node.leaf) {
+      out.leaf = node.leaf.kind;
+      if (node.leaf.kind === 'value') out.value = node.leaf.value;
+      else if (node.leaf.kind === 'provider') out.value = byNode.get(node);
+      else out.meta = node.leaf.meta;
+    }
+    const inputs: AggregateInput[] = [];
+    if (node.check) {
+      out.check = byNode.get(node) as CheckResult;
+      inputs.push({ level: out.check.level, critical: true });
+    }
+    for (const child of children) {
+      if (child.level !== undefined) inputs.push({ level: child.level, critical: child.critical });
+    }
+    let level = inputs.length > 0 ? this.options.aggregate(inputs) : undefined;
+    if (this.options.override) level = this.options.override(node.path, level) ?? level;
+    if (level !== undefined) out.level = level;
+    return out;
+  }
+
+  private compile(): void {
+    const slots: Slot[] = [];
+    const visit = (node: TreeNode) => {
+      if (node.check) slots.push({ kind: 'check', node, runner: node.check });
+      if (node.leaf?.kind === 'provider') slots.push({ kind: 'provider', node, read: node.leaf.read });
+      if (node.leaf?.kind === 'meta' && node.leaf.meta.type === 'timestamp')
+        slots.push({ kind: 'timestamp' });
+      for (const child of node.children.values()) visit(child);
+    };
+    visit(this.tree.root);
+    this.slots = slots;
+    this.planVersion = this.tree.version;
+    this.previous = undefined;
+  }
+}
+
+/** Providers may be sync or async; one that throws yields null rather than breaking the document. */
+function readProvider(read: () => unknown): unknown {
+  try {
+    const value = read();
+    if (value instanceof Promise) return value.then(orNull, () => null);
+    return orNull(value);
+  } catch {
+    return null;
+  }
+}
+
+function orNull(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+function deadlineResult(deadlineMs: number, started: number, now: number): CheckResult {
+  return {
+    level: 'critical',
+    reason: 'timeout',
+    message: `no result before the response deadline (${deadlineMs} ms)`,
+    durationMs: Math.round(now - started),
+    time: now,
+  };
+}
+
+function sameValues(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}

@@ -1,0 +1,23 @@
+import { createStatus, type RunningServer, type StatusKit, type StatusOptions } from '../../src/index.js';
+
+/** Starts a status on an ephemeral port; `stop()` closes it. */
+export async function serve(
+  declare: (status: StatusKit) => void,
+  options: StatusOptions = {},
+): Promise<{ status: StatusKit; server: RunningServer; url: string; stop: () => Promise<void> }> {
+  const status = createStatus(options);
+  declare(status);
+  const server = await status.listen({ port: 0 });
+  return { status, server, url: server.url, stop: () => status.close() };
+}
+
+export async function get(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
