@@ -2,6 +2,7 @@
 
 export type { AccessControl, AccessDecision, Disclosure, Principal } from './access/types.js';
 export { FULL_DISCLOSURE, SUMMARY_DISCLOSURE } from './access/types.js';
+export * from './checks/index.js';
 export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
 export type { StatusRequest, StatusResponse } from './http/types.js';
 export * from './model/index.js';
@@ -23,3 +24,4 @@ export { formatPath, getAtPath, PathSyntaxError, parsePath } from './tree/paths.
 export type { Snapshot, SnapshotNode } from './tree/snapshot.js';
 export { MountError } from './tree/tree.js';
 export { type Duration, parseDuration } from './util/duration.js';
+export * from './vitals/index.js';

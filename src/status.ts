@@ -8,7 +8,13 @@ import { fetchHandler } from './http/adapters/fetch.js';
 import { honoMiddleware } from './http/adapters/hono.js';
 import { koaMiddleware } from './http/adapters/koa.js';
 import { nodeListener } from './http/adapters/node.js';
-import { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
+import {
+  type EndpointMiddleware,
+  type EndpointPaths,
+  type ExtraRoute,
+  type MetricsRenderer,
+  StatusEndpoint,
+} from './http/handler.js';
 import type { StatusRequest, StatusResponse } from './http/types.js';
 import { type Aggregator, worstOfCritical } from './model/aggregate.js';
 import { resolveHttpCodes } from './model/http-codes.js';
@@ -55,6 +61,9 @@ export interface StatusOptions {
   clock?: () => number;
 }
 
+/** Adds per-request fields to a status document before the envelope (e.g. the caller's `account`). */
+export type DocumentDecorator = (document: Record<string, unknown>, request: StatusRequest) => void;
+
 export interface ListenOptions {
   port?: number;
   host?: string;
@@ -83,7 +92,7 @@ export class StatusKit {
   private readonly checkDefaults: CheckOptions;
   private draining = false;
   private readonly servers = new Set<RunningServer>();
-  private readonly routes: ExtraRoute[] = [];
+  private readonly decorators: DocumentDecorator[] = [];
   private readonly shutdownGraceMs: number;
 
   constructor(options: StatusOptions = {}) {
@@ -171,48 +180,59 @@ export class StatusKit {
     return this.evaluator.evaluate();
   }
 
-  /** Adds a route answered before the status routes (used by maintenance, SSE, ...). */
+  /** Adds a route answered before the status routes (used by maintenance, dashboard, ...). */
   addRoute(route: ExtraRoute): void {
-    this.routes.push(route);
+    this.endpoint.addRoute(route);
+  }
+
+  /** Wraps every request statuskit's adapters hand over (rate limits, maintenance); first added is outermost. */
+  use(middleware: EndpointMiddleware): this {
+    this.endpoint.use(middleware);
+    return this;
+  }
+
+  /**
+   * Adds fields computed per request to status documents (the endpoint's `decorate` hook). With a
+   * decorator, status documents are rendered per request: per-caller fields cannot be cached.
+   */
+  decorate(decorator: DocumentDecorator): this {
+    if (typeof decorator !== 'function') throw new TypeError('decorate: expected a function');
+    this.decorators.push(decorator);
+    this.endpoint.config.decorate ??= (document, request) => {
+      for (const decorate of this.decorators) decorate(document, request);
+    };
+    return this;
   }
 
   /** The transport-neutral handler: undefined when the path is not statuskit's. */
   async handle(request: StatusRequest): Promise<StatusResponse | undefined> {
-    if (this.routes.length > 0) {
-      const q = request.url.indexOf('?');
-      const pathname = q === -1 ? request.url : request.url.slice(0, q);
-      for (const route of this.routes) {
-        const response = await route(request, pathname);
-        if (response) return response;
-      }
-    }
     return this.endpoint.handle(request);
   }
 
   // ── adapters ──────────────────────────────────────────────────────────────────────────────
 
   nodeListener(fallback?: RequestListener): RequestListener {
-    return nodeListener(this.asEndpoint(), fallback);
+    return nodeListener(this.endpoint, fallback);
   }
 
   fetch(): (request: Request) => Promise<Response | undefined> {
-    return fetchHandler(this.asEndpoint());
+    return fetchHandler(this.endpoint);
   }
 
   express() {
-    return expressMiddleware(this.asEndpoint());
+    return expressMiddleware(this.endpoint);
   }
 
   koa() {
-    return koaMiddleware(this.asEndpoint());
+    return koaMiddleware(this.endpoint);
   }
 
   fastify() {
-    return fastifyPlugin(this.asEndpoint());
+    return fastifyPlugin(this.endpoint);
   }
 
   hono() {
-    return honoMiddleware(this.asEndpoint());
+    return honoMiddleware(this.endpoint);
   }
 
   /** Serves the status endpoints on their own HTTP server. */
@@ -264,22 +284,6 @@ export class StatusKit {
         clearTimeout(cut);
       });
       server.closeIdleConnections();
-    });
-  }
-
-  /** Adapters call through `handle`, so extra routes work with every framework. */
-  private asEndpoint(): StatusEndpoint {
-    const endpoint = this.endpoint;
-    const handle = (request: StatusRequest) => this.handle(request);
-    const routes = this.routes;
-    return new Proxy(endpoint, {
-      get(target, property, receiver) {
-        if (property === 'handle') return handle;
-        if (property === 'matches') {
-          return (pathname: string) => routes.length > 0 || target.matches(pathname);
-        }
-        return Reflect.get(target, property, receiver);
-      },
     });
   }
 }

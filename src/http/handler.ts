@@ -26,6 +26,15 @@ export type ExtraRoute = (
   pathname: string,
 ) => Promise<StatusResponse | undefined> | StatusResponse | undefined;
 
+/**
+ * Wraps the whole handler (rate limits, maintenance): call `next` to continue, or answer yourself.
+ * Middleware sees every request an adapter hands over, before extra routes and status routes.
+ */
+export type EndpointMiddleware = (
+  request: StatusRequest,
+  next: (request: StatusRequest) => Promise<StatusResponse | undefined>,
+) => Promise<StatusResponse | undefined>;
+
 export interface MetricsRenderer {
   render(accept: string | undefined, snapshot: Snapshot): { contentType: string; body: string };
 }
@@ -56,15 +65,57 @@ const RENDER_CACHE_LIMIT = 256;
 export class StatusEndpoint {
   private cacheVersion = -1;
   private readonly cache = new Map<string, StatusResponse>();
+  private readonly routes: ExtraRoute[] = [];
+  private readonly middlewares: EndpointMiddleware[] = [];
 
   constructor(readonly config: EndpointConfig) {}
 
-  /** Whether a path belongs to this endpoint (adapters use it to decide before reading a body). */
+  /** Whether a path may belong to this endpoint (adapters use it to decide before handing over). */
   matches(pathname: string): boolean {
-    return this.route(pathname) !== undefined;
+    return this.routes.length > 0 || this.middlewares.length > 0 || this.route(pathname) !== undefined;
   }
 
-  async handle(request: StatusRequest): Promise<StatusResponse | undefined> {
+  /** Routes answered before the status routes (maintenance admin, dashboard, ...). */
+  addRoute(route: ExtraRoute): void {
+    this.routes.push(route);
+  }
+
+  /**
+   * Answers a request, or undefined when the path is not ours. Synchronous when everything it needs
+   * is at hand (a cached document, no async access check): the hot path allocates no promise.
+   */
+  /** Adds a middleware; the first added is the outermost. */
+  use(middleware: EndpointMiddleware): void {
+    if (typeof middleware !== 'function') throw new TypeError('use: expected a function');
+    this.middlewares.push(middleware);
+  }
+
+  handle(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
+    if (this.middlewares.length > 0) return this.handleThrough(0, request);
+    return this.handleInner(request);
+  }
+
+  private async handleThrough(index: number, request: StatusRequest): Promise<StatusResponse | undefined> {
+    if (index === this.middlewares.length) return this.handleInner(request);
+    return this.middlewares[index](request, (next) => this.handleThrough(index + 1, next));
+  }
+
+  private handleInner(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
+    if (this.routes.length > 0) return this.handleWithRoutes(request);
+    return this.handleOwn(request);
+  }
+
+  private async handleWithRoutes(request: StatusRequest): Promise<StatusResponse | undefined> {
+    const q = request.url.indexOf('?');
+    const pathname = q === -1 ? request.url : request.url.slice(0, q);
+    for (const route of this.routes) {
+      const response = await route(request, pathname);
+      if (response) return response;
+    }
+    return this.handleOwn(request);
+  }
+
+  private handleOwn(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
     if (request.url.length > MAX_URL_LENGTH) {
       return this.error({
         status: 414,
@@ -75,8 +126,9 @@ export class StatusEndpoint {
     const { pathname, search } = splitUrl(request.url);
     const route = this.route(pathname);
     if (!route) return undefined;
-    const method = request.method.toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') {
+    const method = request.method;
+    const head = method === 'HEAD';
+    if (method !== 'GET' && !head) {
       const response = this.error({
         status: 405,
         code: 'method_not_allowed',
@@ -86,14 +138,23 @@ export class StatusEndpoint {
       return response;
     }
     try {
-      const response = await this.dispatch(route, request, search);
-      return method === 'HEAD' ? { ...response, body: '' } : response;
+      const response = this.dispatch(route, request, search);
+      if (response instanceof Promise)
+        return response.then(
+          (r) => (head ? withoutBody(r) : r),
+          (e) => this.failure(e),
+        );
+      return head ? withoutBody(response) : response;
     } catch (error) {
-      if (error instanceof QueryError)
-        return this.error({ status: error.status, code: codeFor(error.status), message: error.message });
-      this.config.onError?.(error);
-      return this.error({ status: 500, code: 'internal_error', message: 'Unable to retrieve system status' });
+      return this.failure(error);
     }
+  }
+
+  private failure(error: unknown): StatusResponse {
+    if (error instanceof QueryError)
+      return this.error({ status: error.status, code: codeFor(error.status), message: error.message });
+    this.config.onError?.(error);
+    return this.error({ status: 500, code: 'internal_error', message: 'Unable to retrieve system status' });
   }
 
   private route(pathname: string): Route | undefined {
@@ -110,16 +171,48 @@ export class StatusEndpoint {
     return undefined;
   }
 
-  private async dispatch(route: Route, request: StatusRequest, search: string): Promise<StatusResponse> {
+  private dispatch(route: Route, request: StatusRequest, search: string): MaybePromise<StatusResponse> {
     if (route.kind === 'live') return this.probe('ok', 200);
     if (route.kind === 'ready') return this.ready();
-    const query = parseQuery(search);
+    const query = search === '' ? defaultQuery() : parseQuery(search);
     if (query.format === undefined && headerValue(request.headers, 'accept')?.includes(HEALTH_JSON))
       query.format = 'health';
-    const decision = this.config.access ? await this.config.access.authorize(request) : undefined;
-    if (decision && !decision.allowed) return decision.response;
-    const disclosure = decision?.disclosure ?? FULL_DISCLOSURE;
-    const snapshot = await this.config.snapshot();
+    if (this.config.access) return this.authorizeThen(route, request, search, query);
+    return this.withSnapshot(route, request, search, query, FULL_DISCLOSURE);
+  }
+
+  private async authorizeThen(
+    route: Route,
+    request: StatusRequest,
+    search: string,
+    query: StatusQuery,
+  ): Promise<StatusResponse> {
+    const decision = await this.config.access!.authorize(request);
+    if (!decision.allowed) return decision.response;
+    return this.withSnapshot(route, request, search, query, decision.disclosure);
+  }
+
+  private withSnapshot(
+    route: Route,
+    request: StatusRequest,
+    search: string,
+    query: StatusQuery,
+    disclosure: Disclosure,
+  ): MaybePromise<StatusResponse> {
+    const snapshot = this.config.snapshot();
+    if (snapshot instanceof Promise)
+      return snapshot.then((s) => this.respond(route, request, search, query, disclosure, s));
+    return this.respond(route, request, search, query, disclosure, snapshot);
+  }
+
+  private respond(
+    route: Route,
+    request: StatusRequest,
+    search: string,
+    query: StatusQuery,
+    disclosure: Disclosure,
+    snapshot: Snapshot,
+  ): StatusResponse {
     if (route.kind === 'metrics') return this.metrics(request, snapshot, disclosure);
     if (route.kind === 'component') return this.component(route.rest, snapshot, disclosure, query);
     if (this.config.decorate) return this.document(snapshot, disclosure, query, request);
@@ -185,10 +278,11 @@ export class StatusEndpoint {
     return json(this.config.httpCodes[level], body, query.pretty);
   }
 
-  private async ready(): Promise<StatusResponse> {
+  private ready(): MaybePromise<StatusResponse> {
     if (this.config.isDraining()) return this.probe('critical', 503, 'shutting down');
-    const snapshot = await this.config.snapshot();
-    return this.probe(snapshot.level, this.config.httpCodes[snapshot.level]);
+    const answer = (snapshot: Snapshot) => this.probe(snapshot.level, this.config.httpCodes[snapshot.level]);
+    const snapshot = this.config.snapshot();
+    return snapshot instanceof Promise ? snapshot.then(answer) : answer(snapshot);
   }
 
   private probe(level: Level, status: number, reason?: string): StatusResponse {
@@ -213,6 +307,16 @@ export class StatusEndpoint {
   error(info: ErrorInfo): StatusResponse {
     return json(info.status, errorBody(info, this.config.envelope), false);
   }
+}
+
+export type MaybePromise<T> = T | Promise<T>;
+
+function defaultQuery(): StatusQuery {
+  return { pretty: false, details: undefined, path: undefined, pathText: undefined, format: undefined };
+}
+
+function withoutBody(response: StatusResponse): StatusResponse {
+  return { ...response, body: '' };
 }
 
 type Route =

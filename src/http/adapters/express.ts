@@ -12,6 +12,9 @@ export function expressMiddleware(endpoint: StatusEndpoint) {
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: Next): void => {
     const request = fromIncoming(req);
     if (req.originalUrl) request.url = req.originalUrl;
-    endpoint.handle(request).then((response) => (response ? writeResponse(res, response) : next()), next);
+    Promise.resolve(endpoint.handle(request)).then(
+      (response) => (response ? writeResponse(res, response) : next()),
+      next,
+    );
   };
 }

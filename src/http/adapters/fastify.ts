@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusEndpoint } from '../handler.js';
 import { fromIncoming, writeResponse } from './node.js';
 
-interface FastifyLike {
+export interface FastifyLike {
   addHook(
     name: 'onRequest',
     hook: (

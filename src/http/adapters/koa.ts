@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { StatusEndpoint } from '../handler.js';
 import { fromIncoming } from './node.js';
 
-interface KoaContext {
+export interface KoaContext {
   req: IncomingMessage;
   originalUrl: string;
   status: number;

@@ -22,27 +22,28 @@ export function writeResponse(res: ServerResponse, response: StatusResponse): vo
  */
 export function nodeListener(endpoint: StatusEndpoint, fallback?: RequestListener): RequestListener {
   return (req, res) => {
-    endpoint.handle(fromIncoming(req)).then(
-      (response) => {
-        if (response) writeResponse(res, response);
-        else if (fallback) fallback(req, res);
-        else
-          writeResponse(
-            res,
-            endpoint.error({
-              status: 404,
-              code: 'not_found',
-              message: `no route for ${req.url?.slice(0, 200)}`,
-            }),
-          );
-      },
-      () => {
-        if (!res.headersSent)
-          writeResponse(
-            res,
-            endpoint.error({ status: 500, code: 'internal_error', message: 'internal error' }),
-          );
-      },
-    );
+    const answer = (response: StatusResponse | undefined) => {
+      if (response) writeResponse(res, response);
+      else if (fallback) fallback(req, res);
+      else
+        writeResponse(
+          res,
+          endpoint.error({
+            status: 404,
+            code: 'not_found',
+            message: `no route for ${req.url?.slice(0, 200)}`,
+          }),
+        );
+    };
+    const fail = () => {
+      if (!res.headersSent)
+        writeResponse(
+          res,
+          endpoint.error({ status: 500, code: 'internal_error', message: 'internal error' }),
+        );
+    };
+    const result = endpoint.handle(fromIncoming(req));
+    if (result instanceof Promise) result.then(answer, fail);
+    else answer(result);
   };
 }

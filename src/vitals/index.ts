@@ -1,0 +1,23 @@
+export {
+  type CpuCheckOptions,
+  cpuCheck,
+  type DiskSpaceCheckOptions,
+  diskSpaceCheck,
+  type EventLoopCheckOptions,
+  eventLoopCheck,
+  formatBytes,
+  type MemoryCheckOptions,
+  memoryCheck,
+} from './checks.js';
+export { type CpuWindow, coreUsage, sustainedAboveMs } from './cpu.js';
+export { type DiskOptions, PSEUDO_FILESYSTEM_TYPES, type StatfsFigures, selectMounts } from './disks.js';
+export * from './formats.js';
+export { parseMeminfo, parseMounts, parseNetDev, parseProcStat } from './proc-parse.js';
+export type * from './types.js';
+export {
+  createVitals,
+  VIEW_NAMES,
+  Vitals,
+  type VitalsOptions,
+  type VitalsViewName,
+} from './vitals.js';

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { parseCgroupMembership, readCgroupLimits } from '../../src/vitals/cgroup.js';
+import { diskFigures } from '../../src/vitals/disks.js';
+import {
+  coreUsage,
+  parseMeminfo,
+  parseMounts,
+  parseNetDev,
+  parseProcStat,
+  selectMounts,
+  sustainedAboveMs,
+} from '../../src/vitals/index.js';
+import { memoryFromMeminfo } from '../../src/vitals/memory.js';
+import { interfaceRates } from '../../src/vitals/network.js';
+
+const PROC_STAT = `cpu  200 0 100 1000 10 0 0 0 0 0
+cpu0 100 0 50 500 5 0 0 0 0 0
+cpu1 100 0 50 500 5 0 0 0 0 0
+intr 12345
+ctxt 999
+`;
+
+describe('parseProcStat', () => {
+  it('reads per-core lines and skips the aggregate', () => {
+    const cores = parseProcStat(PROC_STAT);
+    expect(cores).toHaveLength(2);
+    expect(cores[1]).toEqual({
+      user: 100,
+      nice: 0,
+      system: 50,
+      idle: 500,
+      iowait: 5,
+      irq: 0,
+      softirq: 0,
+      steal: 0,
+    });
+  });
+});
+
+describe('coreUsage', () => {
+  it('computes usage from deltas, not from the cumulative figures', () => {
+    const prev = { user: 1000, nice: 0, system: 0, idle: 9000, iowait: 0, irq: 0, softirq: 0, steal: 0 };
+    const next = { ...prev, user: 1075, idle: 9025 }; // 75 busy, 25 idle ticks in the window
+    expect(coreUsage(prev, next).usage).toBe(75);
+    expect(coreUsage(prev, next).user).toBe(75);
+  });
+
+  it('counts iowait as not busy and reports steal', () => {
+    const prev = { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0 };
+    const next = { ...prev, user: 20, idle: 50, iowait: 20, steal: 10 };
+    const usage = coreUsage(prev, next);
+    expect(usage.usage).toBe(30);
+    expect(usage.iowait).toBe(20);
+    expect(usage.steal).toBe(10);
+  });
+
+  it('gives 0 for an empty window', () => {
+    const t = { user: 5, nice: 0, system: 0, idle: 5, iowait: 0, irq: 0, softirq: 0, steal: 0 };
+    expect(coreUsage(t, t).usage).toBe(0);
+  });
+});
+
+describe('sustainedAboveMs', () => {
+  const w = (start: number, end: number, usage: number) => ({ start, end, usage });
+  it('adds up the newest contiguous windows at or above the threshold', () => {
+    expect(
+      sustainedAboveMs([w(0, 1000, 95), w(1000, 2000, 50), w(2000, 3000, 95), w(3000, 4000, 96)], 90),
+    ).toBe(2000);
+  });
+  it('stops at a gap in the history', () => {
+    expect(sustainedAboveMs([w(0, 1000, 95), w(5000, 6000, 95)], 90)).toBe(1000);
+  });
+  it('is 0 when the newest window is below', () => {
+    expect(sustainedAboveMs([w(0, 1000, 95), w(1000, 2000, 10)], 90)).toBe(0);
+  });
+});
+
+describe('parseMeminfo / memoryFromMeminfo', () => {
+  const text = `MemTotal:       16000000 kB
+MemFree:         2000000 kB
+MemAvailable:    6000000 kB
+Buffers:          100000 kB
+Cached:          3000000 kB
+SReclaimable:     200000 kB
+SwapTotal:       4000000 kB
+SwapFree:        3000000 kB
+HugePages_Total:       0
+`;
+  it('applies the kB unit and leaves unitless fields alone', () => {
+    const fields = parseMeminfo(text);
+    expect(fields.get('MemTotal')).toBe(16000000 * 1024);
+    expect(fields.get('HugePages_Total')).toBe(0);
+  });
+  it('derives used from available and swap used from swap free', () => {
+    const m = memoryFromMeminfo(parseMeminfo(text));
+    expect(m.used).toBe((16000000 - 6000000) * 1024);
+    expect(m.swapUsed).toBe(1000000 * 1024);
+    expect(m.cached).toBe(3200000 * 1024);
+    expect(m.usedPercent).toBeCloseTo(62.5, 6);
+  });
+  it('estimates available on kernels without MemAvailable', () => {
+    const m = memoryFromMeminfo(parseMeminfo(text.replace(/MemAvailable.*\n/, '')));
+    expect(m.available).toBe((2000000 + 100000 + 3200000) * 1024);
+  });
+});
+
+describe('parseNetDev / interfaceRates', () => {
+  const text = `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:   46152     645    0    0    0     0          0         0    46152     645    0    0    0     0       0          0
+  eth0: 417195966   10498    3    1    0     0          0         0   807880    6683    2    4    0     0       0          0
+`;
+  it('reads rx and tx counters per interface', () => {
+    const [lo, eth0] = parseNetDev(text);
+    expect(lo.name).toBe('lo');
+    expect(eth0).toMatchObject({
+      rxBytes: 417195966,
+      rxPackets: 10498,
+      rxErrors: 3,
+      rxDropped: 1,
+      txBytes: 807880,
+    });
+    expect(eth0).toMatchObject({ txPackets: 6683, txErrors: 2, txDropped: 4 });
+  });
+  it('computes per-second rates and never a negative one after a counter reset', () => {
+    const [, eth0] = parseNetDev(text);
+    const later = { ...eth0, rxBytes: eth0.rxBytes + 5000, txBytes: 0 };
+    const rates = interfaceRates(eth0, later, 2000);
+    expect(rates.rxBytesPerSec).toBe(2500);
+    expect(rates.txBytesPerSec).toBe(0);
+    expect(interfaceRates(undefined, later, 2000).rxBytesPerSec).toBe(0);
+  });
+});
+
+describe('parseMounts / selectMounts', () => {
+  const text = `proc /proc proc rw 0 0
+/dev/vda / ext4 rw 0 0
+tmpfs /dev/shm tmpfs rw 0 0
+overlay /var/lib/docker/overlay2/x/merged overlay rw 0 0
+/dev/vda /etc/hosts ext4 rw 0 0
+/dev/vdb /mnt/my\\040data xfs rw 0 0
+server:/export /mnt/nfs nfs4 rw 0 0
+cgroup2 /sys/fs/cgroup cgroup2 rw 0 0
+`;
+  it('unescapes octal sequences in paths', () => {
+    expect(parseMounts(text).map((m) => m.mount)).toContain('/mnt/my data');
+  });
+  it('keeps real filesystems once per device, at the shortest mount point', () => {
+    expect(selectMounts(parseMounts(text)).map((m) => m.mount)).toEqual(['/', '/mnt/my data', '/mnt/nfs']);
+  });
+  it('honours includeTypes, excludeTypes and excludeMounts', () => {
+    const selected = selectMounts(parseMounts(text), {
+      includeTypes: ['tmpfs'],
+      excludeTypes: ['nfs4'],
+      excludeMounts: [/^\/mnt\/my/],
+    });
+    expect(selected.map((m) => m.mount)).toEqual(['/', '/dev/shm']);
+  });
+});
+
+describe('diskFigures', () => {
+  it('computes bytes and df-style Use%', () => {
+    const f = diskFigures({ bsize: 4096, blocks: 1000, bfree: 300, bavail: 200 });
+    expect(f).toEqual({
+      total: 4096000,
+      free: 1228800,
+      available: 819200,
+      used: 2867200,
+      usedPercent: (700 / 900) * 100,
+    });
+  });
+});
+
+describe('cgroup limits', () => {
+  const files = (map: Record<string, string>) => ({ read: (p: string) => map[p] });
+  it('reads v2 limits from the own cgroup directory', () => {
+    const limits = readCgroupLimits(
+      files({
+        '/proc/self/cgroup': '0::/app.slice\n',
+        '/sys/fs/cgroup/app.slice/memory.max': '536870912\n',
+        '/sys/fs/cgroup/app.slice/memory.current': '1000\n',
+        '/sys/fs/cgroup/app.slice/cpu.max': '150000 100000\n',
+      }),
+    );
+    expect(limits).toEqual({ version: 2, memoryLimit: 536870912, memoryUsage: 1000, cpuQuota: 1.5 });
+  });
+  it('treats v2 "max" as unlimited', () => {
+    const limits = readCgroupLimits(
+      files({
+        '/proc/self/cgroup': '0::/\n',
+        '/sys/fs/cgroup/memory.max': 'max\n',
+        '/sys/fs/cgroup/cpu.max': 'max 100000',
+      }),
+    );
+    expect(limits).toEqual({ version: 2, memoryLimit: null, memoryUsage: null, cpuQuota: null });
+  });
+  it('falls back to v1 and to the hierarchy root', () => {
+    const limits = readCgroupLimits(
+      files({
+        '/proc/self/cgroup': '4:memory:/docker/abc\n1:cpu,cpuacct:/docker/abc\n',
+        '/sys/fs/cgroup/memory/memory.limit_in_bytes': '268435456',
+        '/sys/fs/cgroup/memory/memory.usage_in_bytes': '1234',
+        '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '50000',
+        '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000',
+      }),
+    );
+    expect(limits).toEqual({ version: 1, memoryLimit: 268435456, memoryUsage: 1234, cpuQuota: 0.5 });
+  });
+  it('reports v1 "no limit" values as null', () => {
+    const limits = readCgroupLimits(
+      files({
+        '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712',
+        '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1',
+        '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000',
+      }),
+    );
+    expect(limits).toMatchObject({ version: 1, memoryLimit: null, cpuQuota: null });
+  });
+  it('is null without cgroup files', () => {
+    expect(readCgroupLimits(files({}))).toBeNull();
+  });
+  it('parses membership lines', () => {
+    expect(parseCgroupMembership('1:cpu,cpuacct:/a\n0::/b\n')).toEqual(
+      new Map([
+        ['cpu', '/a'],
+        ['cpuacct', '/a'],
+        ['', '/b'],
+      ]),
+    );
+  });
+});
