@@ -1,7 +1,6 @@
 // statuskit's public API. Areas export from their own index; this file gathers them.
 
-export type { AccessControl, AccessDecision, Disclosure, Principal } from './access/types.js';
-export { FULL_DISCLOSURE, SUMMARY_DISCLOSURE } from './access/types.js';
+export * from './access/index.js';
 export * from './checks/index.js';
 export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
 export type { StatusRequest, StatusResponse } from './http/types.js';

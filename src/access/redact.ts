@@ -19,8 +19,10 @@ const SENSITIVE_KEY = new RegExp(`^(?:${SENSITIVE_NAME}|authorization|cookie|set
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   // scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/?#@]*):([^\s/?#@]+)@/gi, `$1$2:${MASK}@`],
-  // Authorization: <scheme> <credentials…> (to the end of the line or quoted value)
-  [/\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)([a-z]+\s+)?[^\r\n"']+/gi, `$1$2${MASK}`],
+  // "authorization": "…" in JSON: the whole quoted value
+  [/("(?:proxy-)?authorization"\s*:\s*")[^"]*/gi, `$1${MASK}`],
+  // Authorization: <scheme> <credentials…> as a header line: to the end of the line
+  [/\b((?:proxy-)?authorization\s*[:=]\s*)([a-z]+\s+)?[^\r\n]+/gi, `$1$2${MASK}`],
   // bare "Bearer <token>"
   [/\b(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, `$1${MASK}`],
   // password=…, "token": "…", api_key: …
@@ -58,7 +60,10 @@ export function redactValue(value: unknown, options?: RedactOptions): unknown {
     if (Array.isArray(item)) return item.map((element) => walk(element, depth + 1));
     const copy: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(item)) {
-      copy[key] = SENSITIVE_KEY.test(key) && field !== null && typeof field !== 'object' ? MASK : walk(field, depth + 1);
+      copy[key] =
+        SENSITIVE_KEY.test(key) && field !== null && typeof field !== 'object'
+          ? MASK
+          : walk(field, depth + 1);
     }
     return copy;
   };

@@ -26,7 +26,11 @@ export interface Disclosure {
 }
 
 export const FULL_DISCLOSURE: Disclosure = Object.freeze({ key: 'full', details: true, messages: true });
-export const SUMMARY_DISCLOSURE: Disclosure = Object.freeze({ key: 'summary', details: false, messages: false });
+export const SUMMARY_DISCLOSURE: Disclosure = Object.freeze({
+  key: 'summary',
+  details: false,
+  messages: false,
+});
 
 export type AccessDecision =
   | { allowed: true; principal?: Principal; disclosure: Disclosure }
