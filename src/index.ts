@@ -2,8 +2,11 @@
 
 export * from './access/index.js';
 export * from './checks/index.js';
+export * from './dashboard/index.js';
 export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
 export type { StatusRequest, StatusResponse } from './http/types.js';
+export * from './limits/index.js';
+export * from './maintenance/index.js';
 export * from './model/index.js';
 export type { EnvelopeOptions } from './render/envelope.js';
 export type { HealthIdentity } from './render/health-json.js';

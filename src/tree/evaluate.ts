@@ -17,7 +17,7 @@ export interface EvaluatorOptions {
 
 type Slot =
   | { kind: 'check'; node: TreeNode; runner: CheckRunner }
-  | { kind: 'provider'; node: TreeNode; read: () => unknown }
+  | { kind: 'provider'; node: TreeNode; read: () => unknown; required: boolean }
   | { kind: 'timestamp' };
 
 /**
@@ -92,7 +92,7 @@ export class Evaluator {
       case 'check':
         return slot.runner.current();
       case 'provider':
-        return readProvider(slot.read);
+        return slot.required ? readRequired(slot.read) : readProvider(slot.read);
       case 'timestamp':
         // Documents with a timestamp change once a second at most (formats have second resolution).
         return Math.floor(now / 1000);
@@ -160,7 +160,14 @@ export class Evaluator {
     const slots: Slot[] = [];
     const visit = (node: TreeNode) => {
       if (node.check) slots.push({ kind: 'check', node, runner: node.check });
-      if (node.leaf?.kind === 'provider') slots.push({ kind: 'provider', node, read: node.leaf.read });
+      if (node.leaf?.kind === 'provider') {
+        slots.push({
+          kind: 'provider',
+          node,
+          read: node.leaf.read,
+          required: node.options.required === true,
+        });
+      }
       if (node.leaf?.kind === 'meta' && node.leaf.meta.type === 'timestamp')
         slots.push({ kind: 'timestamp' });
       for (const child of node.children.values()) visit(child);
@@ -181,6 +188,12 @@ function readProvider(read: () => unknown): unknown {
   } catch {
     return null;
   }
+}
+
+/** A required provider's failure is the document's failure: it propagates (the endpoint answers 500). */
+function readRequired(read: () => unknown): unknown {
+  const value = read();
+  return value instanceof Promise ? value.then(orNull) : orNull(value);
 }
 
 function orNull(value: unknown): unknown {

@@ -45,6 +45,11 @@ export interface NodeOptions {
   showStatus?: boolean;
   render?: NodeRenderOptions;
   description?: string;
+  /**
+   * For providers: the document cannot be produced without this value. When it throws or rejects,
+   * the answer is a 500 error (seed 002's "Unable to retrieve system status") instead of `null`.
+   */
+  required?: boolean;
 }
 
 export class TreeNode {

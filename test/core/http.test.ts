@@ -148,6 +148,39 @@ describe('GET /status', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('answers 500 when a required provider fails, and null for an optional one', async () => {
+    let broken = false;
+    const { url } = await start(
+      (s) => {
+        s.provider('optional', () => {
+          throw new Error('nope');
+        });
+        s.provider(
+          'db.version',
+          async () => {
+            if (broken) throw new Error('cannot read the database version');
+            return '15.2';
+          },
+          { required: true },
+        );
+      },
+      { envelope: true },
+    );
+    const ok = await get(`${url}/status`);
+    expect(ok.status).toBe(200);
+    expect((ok.json() as any).data.optional).toBeNull();
+    broken = true;
+    const failed = await get(`${url}/status`);
+    expect(failed.status).toBe(500);
+    expect(failed.json()).toMatchObject({
+      success: false,
+      message: 'Unable to retrieve system status',
+      code: 'internal_error',
+      status_code: 500,
+    });
+    expect(failed.text).not.toContain('database version');
+  });
+
   it('uses the envelope and its error form (seed 002)', async () => {
     const { url } = await start(
       (s) => {

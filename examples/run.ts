@@ -1,0 +1,35 @@
+/**
+ * Runs one seed example: npm run example -- <webitel|dydu|wickson|turbocore|itgrix> [--port N]
+ * Prints the URL it serves on (and, for turbocore, a token to try it with).
+ */
+import { parseArgs } from 'node:util';
+
+const EXAMPLES = ['webitel', 'dydu', 'wickson', 'turbocore', 'itgrix'] as const;
+type Name = (typeof EXAMPLES)[number];
+
+interface Example {
+  start(options: { port?: number; host?: string }): Promise<{ lines: string[]; close(): Promise<void> }>;
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: 'string' }, host: { type: 'string' } },
+});
+const name = positionals[0] as Name | undefined;
+if (!name || !EXAMPLES.includes(name)) {
+  console.error(`usage: npm run example -- <${EXAMPLES.join('|')}> [--port N] [--host H]`);
+  process.exit(2);
+}
+const port = values.port === undefined ? undefined : Number(values.port);
+if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+  console.error(`--port: expected a port number, got "${values.port}"`);
+  process.exit(2);
+}
+const example = (await import(`./${name}/server.ts`)) as Example;
+const running = await example.start({ port, host: values.host });
+for (const line of running.lines) console.log(line);
+const stop = () => {
+  running.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

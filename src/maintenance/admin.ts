@@ -1,0 +1,104 @@
+import type { AccessControl } from '../access/types.js';
+import type { StatusRequest, StatusResponse } from '../http/types.js';
+import type { ErrorInfo } from '../render/envelope.js';
+import type { WindowInput } from './window.js';
+
+export interface AdminOptions {
+  /** Path of the admin endpoint. Default `<status path>/maintenance`; `false` turns it off. */
+  path?: string | false;
+  /** Tiers allowed to start and end windows. Default `['admin']`. */
+  tiers?: readonly string[];
+  /**
+   * Without an access control the endpoint refuses everyone (403). `true` opens it to anyone who
+   * can reach it — only for a port bound to localhost or a trusted network.
+   */
+  allowWithoutAccess?: boolean;
+  /** Largest accepted JSON body (node listener wrapper). Default 16 KiB. */
+  maxBodyBytes?: number;
+}
+
+/** What the admin endpoint acts on. */
+export interface AdminTarget {
+  start(input: WindowInput): Record<string, unknown>;
+  /** Ends one window (by id) or every window in progress; returns the ids ended. */
+  end(id?: string): string[];
+  list(): Record<string, unknown>;
+}
+
+export type AdminRefusal = ErrorInfo;
+
+/** Admin only: the caller must be authenticated with one of the admin tiers. */
+export async function authorizeAdmin(
+  request: StatusRequest,
+  access: AccessControl | undefined,
+  options: AdminOptions,
+): Promise<StatusResponse | AdminRefusal | undefined> {
+  if (!access) {
+    if (options.allowWithoutAccess) return undefined;
+    return { status: 403, code: 'forbidden', message: 'the maintenance endpoint needs an access control' };
+  }
+  const decision = await access.authorize(request);
+  if (!decision.allowed) return decision.response;
+  if (!decision.principal) return { status: 401, code: 'unauthorized', message: 'Authentication required' };
+  const tiers = options.tiers ?? ['admin'];
+  if (!tiers.includes(decision.principal.tier))
+    return { status: 403, code: 'forbidden', message: 'only administrators may change maintenance windows' };
+  return undefined;
+}
+
+/**
+ * The window described by a request: a JSON body (`{ message, estimated_completion | end, start?,
+ * components?, id?, announce? }`) when the transport supplied one as `request.body`, else the same
+ * fields as query parameters (`components` comma-separated).
+ */
+export function windowInputOf(request: StatusRequest): WindowInput {
+  const body = (request as StatusRequest & { body?: unknown }).body;
+  const fields = hasContent(body) ? parseBody(body) : queryFields(request.url);
+  const components = fields.components;
+  return {
+    id: fields.id as string | undefined,
+    message: fields.message as string | undefined,
+    start: fields.start as string | undefined,
+    end: fields.end as string | undefined,
+    estimatedCompletion: (fields.estimated_completion ?? fields.estimatedCompletion) as string | undefined,
+    components:
+      typeof components === 'string' && components !== 'all'
+        ? components.split(',').map((c) => c.trim())
+        : (components as WindowInput['components']),
+    announce: fields.announce as string | undefined,
+  };
+}
+
+export class BodyError extends Error {
+  override name = 'BodyError';
+}
+
+function hasContent(body: unknown): boolean {
+  if (body === undefined || body === null) return false;
+  if (typeof body === 'string') return body.trim() !== '';
+  if (body instanceof Uint8Array) return body.byteLength > 0;
+  return true;
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+  let value = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new BodyError('the body is not valid JSON');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BodyError('the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function queryFields(url: string): Record<string, unknown> {
+  const q = url.indexOf('?');
+  const params = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of params) out[name] = value;
+  return out;
+}

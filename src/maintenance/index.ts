@@ -1,0 +1,17 @@
+export { type AdminOptions, authorizeAdmin, windowInputOf } from './admin.js';
+export { CronError, type CronSchedule, parseCron } from './cron.js';
+export { ConflictError, createMaintenance, Maintenance, type MaintenanceOptions } from './maintenance.js';
+export { type NoticeFormat, noticeFor, seedNotice } from './notice.js';
+export { type MaintenanceState, type Occurrence, stateAt } from './schedule.js';
+export { loadState, type PersistedState, saveState } from './state-file.js';
+export {
+  DEFAULT_MESSAGE,
+  type MaintenanceWindow,
+  type RecurringInput,
+  type RecurringWindow,
+  resolveRecurring,
+  resolveWindow,
+  type TimeInput,
+  WindowError,
+  type WindowInput,
+} from './window.js';

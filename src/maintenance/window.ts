@@ -1,0 +1,157 @@
+import { parseMountPath } from '../tree/paths.js';
+import { type Duration, parseDuration } from '../util/duration.js';
+import { type CronSchedule, parseCron } from './cron.js';
+
+export type TimeInput = Date | string | number;
+
+/** A one-off window, as declared in code or config, or posted to the admin endpoint. */
+export interface WindowInput {
+  /** Stable id (to end it with `DELETE /status/maintenance/<id>`). Default: generated. */
+  id?: string;
+  /** Shown in the notice. Default `Scheduled maintenance in progress`. */
+  message?: string;
+  /** Default: now (when declared or posted). */
+  start?: TimeInput;
+  /** The window ends by itself then. Without it, it lasts until ended through the admin endpoint. */
+  end?: TimeInput;
+  /** Shown in the notice; defaults to `end`. Does not end the window. */
+  estimatedCompletion?: TimeInput;
+  /** Component paths in the status tree (`components.search`), or `all` (default). */
+  components?: readonly string[] | 'all';
+  /** How long before its start the notice announces it. Default: the maintenance's `announce`. */
+  announce?: Duration;
+}
+
+/** A window that repeats: `cron` (UTC), or the shorthands `weekly` / `daily`. */
+export interface RecurringInput {
+  id?: string;
+  message?: string;
+  /** `minute hour day-of-month month day-of-week`, UTC: `0 2 * * sun`. */
+  cron?: string;
+  /** Every week: `{ day: 'sun', at: '02:00' }` (UTC). */
+  weekly?: { day: string; at: string };
+  /** Every day: `{ at: '03:30' }` (UTC). */
+  daily?: { at: string };
+  /** How long each occurrence lasts: `'2h'`. */
+  duration: Duration;
+  components?: readonly string[] | 'all';
+  announce?: Duration;
+}
+
+export type Components = 'all' | readonly string[];
+
+/** A resolved one-off window; times in ms since the epoch. */
+export interface MaintenanceWindow {
+  id: string;
+  message: string;
+  start: number;
+  end?: number;
+  estimatedCompletion?: number;
+  components: Components;
+  announceMs?: number;
+}
+
+export interface RecurringWindow {
+  id: string;
+  message: string;
+  schedule: CronSchedule;
+  durationMs: number;
+  components: Components;
+  announceMs?: number;
+}
+
+export const DEFAULT_MESSAGE = 'Scheduled maintenance in progress';
+
+export class WindowError extends Error {
+  override name = 'WindowError';
+}
+
+let counter = 0;
+function generatedId(prefix: string): string {
+  counter = (counter + 1) % 1_000_000;
+  return `${prefix}-${Date.now().toString(36)}-${counter.toString(36)}`;
+}
+
+export function resolveWindow(input: WindowInput, now: number): MaintenanceWindow {
+  if (typeof input !== 'object' || input === null)
+    throw new WindowError('a maintenance window must be an object');
+  const start = input.start === undefined ? now : time(input.start, 'start');
+  const end = input.end === undefined ? undefined : time(input.end, 'end');
+  if (end !== undefined && end <= start) throw new WindowError('`end` must be after `start`');
+  const estimated =
+    input.estimatedCompletion === undefined ? end : time(input.estimatedCompletion, 'estimated_completion');
+  const window: MaintenanceWindow = {
+    id: identifier(input.id) ?? generatedId('mw'),
+    message: message(input.message),
+    start,
+    components: components(input.components),
+  };
+  if (end !== undefined) window.end = end;
+  if (estimated !== undefined) window.estimatedCompletion = estimated;
+  if (input.announce !== undefined) window.announceMs = parseDuration(input.announce, 'announce');
+  return window;
+}
+
+export function resolveRecurring(input: RecurringInput): RecurringWindow {
+  if (typeof input !== 'object' || input === null)
+    throw new WindowError('a recurring window must be an object');
+  const forms = [input.cron, input.weekly, input.daily].filter((form) => form !== undefined).length;
+  if (forms !== 1) throw new WindowError('a recurring window needs exactly one of `cron`, `weekly`, `daily`');
+  let cron = input.cron;
+  if (input.weekly) cron = `${clock(input.weekly.at)} * * ${String(input.weekly.day)}`;
+  if (input.daily) cron = `${clock(input.daily.at)} * * *`;
+  const durationMs = parseDuration(input.duration, 'duration');
+  if (durationMs < 60_000) throw new WindowError('a recurring window lasts at least 1 minute');
+  const window: RecurringWindow = {
+    id: identifier(input.id) ?? generatedId('recurring'),
+    message: message(input.message),
+    schedule: parseCron(cron!),
+    durationMs,
+    components: components(input.components),
+  };
+  if (input.announce !== undefined) window.announceMs = parseDuration(input.announce, 'announce');
+  return window;
+}
+
+/** `HH:MM` -> the cron `minute hour` fields. */
+function clock(at: string): string {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(String(at));
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
+    throw new WindowError(`expected a time like "02:00", got "${at}"`);
+  return `${Number(m[2])} ${Number(m[1])}`;
+}
+
+function time(input: TimeInput, what: string): number {
+  const ms =
+    input instanceof Date ? input.getTime() : typeof input === 'number' ? input : Date.parse(String(input));
+  if (!Number.isFinite(ms))
+    throw new WindowError(`\`${what}\`: expected a date (ISO 8601 or ms), got ${JSON.stringify(input)}`);
+  return ms;
+}
+
+function message(input: unknown): string {
+  if (input === undefined) return DEFAULT_MESSAGE;
+  if (typeof input !== 'string' || input.length > 1000)
+    throw new WindowError('`message` must be a string of at most 1000 characters');
+  return input;
+}
+
+function identifier(input: unknown): string | undefined {
+  if (input === undefined) return undefined;
+  if (typeof input !== 'string' || !/^[\w.:-]{1,100}$/.test(input))
+    throw new WindowError('`id` must be 1-100 letters, digits, `_`, `-`, `.` or `:`');
+  return input;
+}
+
+function components(input: unknown): Components {
+  if (input === undefined || input === 'all') return 'all';
+  if (!Array.isArray(input) || input.length === 0 || input.length > 100)
+    throw new WindowError('`components` must be "all" or a non-empty list of component paths');
+  return input.map((path) => {
+    try {
+      return parseMountPath(path).join('.');
+    } catch {
+      throw new WindowError(`\`components\`: "${String(path).slice(0, 100)}" is not a component path`);
+    }
+  });
+}

@@ -1,0 +1,233 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { apiKeyAuth, createAccess } from '../../src/access/index.js';
+import { createStatus, overallStatus, type StatusKit, timestamp } from '../../src/index.js';
+import { createMaintenance, type MaintenanceOptions, parseCron } from '../../src/maintenance/index.js';
+
+const T0 = Date.parse('2024-12-19T12:00:00Z');
+const servers: Server[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Seed 002's document, with API keys for a reader and an admin. */
+function seedStatus(withAccess = true): StatusKit {
+  const access = createAccess({
+    anonymous: 'summary',
+    authenticators: [
+      apiKeyAuth({
+        keys: [
+          { key: 'reader-key', name: 'reader', tier: 'reader' },
+          { key: 'admin-key', name: 'root', tier: 'admin' },
+        ],
+      }),
+    ],
+  });
+  const status = createStatus({
+    vocabulary: 'operational',
+    envelope: { metadata: { environment: 'production' } },
+    access: withAccess ? access : undefined,
+  });
+  status.mount('status', overallStatus());
+  status.value('version', '1.0.0', { summary: true });
+  status.mount('timestamp', timestamp());
+  status.check('components.api', () => true, { render: { style: 'word' } });
+  status.check('components.search', () => true, { render: { style: 'word' } });
+  return status;
+}
+
+async function serve(status: StatusKit, options: MaintenanceOptions = {}) {
+  const maintenance = createMaintenance(status, options);
+  const server = createServer(maintenance.nodeListener());
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = async (method: string, path: string, key?: string, body?: unknown) => {
+    const headers: Record<string, string> = key ? { 'x-api-key': key } : {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return { maintenance, call, url };
+}
+
+describe('admin endpoint', () => {
+  it('starts and ends whole-service maintenance; seed 002 notice; readiness drains', async () => {
+    const { call } = await serve(seedStatus());
+    expect((await call('GET', '/health/ready')).status).toBe(200);
+    const window = {
+      message: 'Scheduled maintenance in progress',
+      estimated_completion: '2099-12-19T14:00:00Z',
+    };
+    expect((await call('POST', '/status/maintenance', undefined, window)).status).toBe(401);
+    expect((await call('POST', '/status/maintenance', 'reader-key', window)).status).toBe(403);
+    expect((await call('POST', '/status/maintenance', 'wrong', window)).status).toBe(401);
+    const started = await call('POST', '/status/maintenance', 'admin-key', window);
+    expect(started.status).toBe(201);
+
+    const during = await call('GET', '/status', 'reader-key');
+    expect(during.status).toBe(503);
+    expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(during.body.data.status).toBe('maintenance');
+    expect(during.body.data.components).toEqual({ api: 'maintenance', search: 'maintenance' });
+    expect(during.body.data.notice).toEqual({
+      type: 'maintenance',
+      message: 'Scheduled maintenance in progress',
+      estimated_completion: '2099-12-19T14:00:00Z',
+    });
+    // Anonymous callers see the summary, notice included.
+    expect((await call('GET', '/status')).body.data.notice.type).toBe('maintenance');
+    expect((await call('GET', '/health/ready')).status).toBe(503);
+    expect((await call('GET', '/health/live')).status).toBe(200);
+
+    expect((await call('DELETE', '/status/maintenance', 'reader-key')).status).toBe(403);
+    const ended = await call('DELETE', '/status/maintenance', 'admin-key');
+    expect(ended.status).toBe(200);
+    expect(ended.body.ended).toHaveLength(1);
+    const after = await call('GET', '/status', 'reader-key');
+    expect(after.status).toBe(200);
+    expect(after.body.data.status).toBe('operational');
+    expect(after.body.data).not.toHaveProperty('notice');
+    expect((await call('GET', '/health/ready')).status).toBe(200);
+  });
+
+  it('refuses everyone without an access control unless explicitly opened', async () => {
+    const closed = await serve(seedStatus(false));
+    expect((await closed.call('POST', '/status/maintenance', undefined, { message: 'x' })).status).toBe(403);
+    const open = await serve(seedStatus(false), { admin: { allowWithoutAccess: true } });
+    expect((await open.call('POST', '/status/maintenance', undefined, { message: 'x' })).status).toBe(201);
+  });
+
+  it('accepts query parameters through any adapter, rejects bad input, ends one window by id', async () => {
+    const status = seedStatus();
+    const maintenance = createMaintenance(status);
+    const server = await status.listen();
+    try {
+      const post = (query: string) =>
+        fetch(`${server.url}/status/maintenance?${query}`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'admin-key' },
+        });
+      expect((await post('end=not-a-date')).status).toBe(400);
+      expect(
+        (await post('id=search-upgrade&components=components.search&end=2099-01-01T00:00:00Z')).status,
+      ).toBe(201);
+      expect((await post('id=search-upgrade')).status).toBe(409);
+      const partial = await fetch(`${server.url}/status`, { headers: { 'x-api-key': 'reader-key' } });
+      expect(partial.status).toBe(200);
+      const body = await partial.json();
+      expect(body.data.status).toBe('degraded');
+      expect(body.data.components).toEqual({ api: 'operational', search: 'maintenance' });
+      expect(body.data.notice).toMatchObject({ type: 'maintenance', components: ['components.search'] });
+      expect(maintenance.isActive('components.search')).toBe(true);
+      expect(maintenance.isActive('components.api')).toBe(false);
+      const del = await fetch(`${server.url}/status/maintenance/search-upgrade`, {
+        method: 'DELETE',
+        headers: { 'x-api-key': 'admin-key' },
+      });
+      expect(await del.json()).toEqual({ ended: ['search-upgrade'] });
+      expect(maintenance.isActive('components.search')).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('scheduled and recurring windows (injected clock)', () => {
+  it('announces, enters and leaves a scheduled window', async () => {
+    let now = T0;
+    const { call } = await serve(seedStatus(), {
+      clock: () => now,
+      announce: '1h',
+      windows: [
+        { id: 'db', message: 'Database upgrade', start: T0 + 2 * 3_600_000, end: T0 + 3 * 3_600_000 },
+      ],
+    });
+    const document = async () => (await call('GET', '/status', 'reader-key')).body.data;
+    expect(await document()).not.toHaveProperty('notice');
+    now = T0 + 90 * 60_000;
+    expect((await document()).notice).toEqual({
+      type: 'scheduled_maintenance',
+      message: 'Database upgrade',
+      start: '2024-12-19T14:00:00Z',
+      estimated_completion: '2024-12-19T15:00:00Z',
+    });
+    expect((await call('GET', '/health/ready')).status).toBe(200);
+    now = T0 + 2 * 3_600_000 + 1;
+    const during = await call('GET', '/status', 'reader-key');
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('3600');
+    expect(during.body.data.notice).toEqual({
+      type: 'maintenance',
+      message: 'Database upgrade',
+      estimated_completion: '2024-12-19T15:00:00Z',
+    });
+    expect((await call('GET', '/health/ready')).status).toBe(503);
+    now = T0 + 3 * 3_600_000;
+    const after = await call('GET', '/status', 'reader-key');
+    expect(after.status).toBe(200);
+    expect(after.body.data).not.toHaveProperty('notice');
+  });
+
+  it('runs a weekly window every week', async () => {
+    // 2024-12-22 is a Sunday.
+    let now = Date.parse('2024-12-22T01:59:00Z');
+    const status = seedStatus();
+    const maintenance = createMaintenance(status, {
+      clock: () => now,
+      announce: '0s',
+      recurring: [{ id: 'weekly', weekly: { day: 'sun', at: '02:00' }, duration: '30m' }],
+    });
+    expect(maintenance.isActive()).toBe(false);
+    now = Date.parse('2024-12-22T02:10:00Z');
+    expect(maintenance.isActive()).toBe(true);
+    expect((await status.snapshot()).level).toBe('maintenance');
+    now = Date.parse('2024-12-22T02:30:00Z');
+    expect(maintenance.isActive()).toBe(false);
+    now = Date.parse('2024-12-29T02:00:00Z');
+    expect(maintenance.isActive()).toBe(true);
+    // Ending the occurrence in progress leaves next week's alone.
+    expect(maintenance.end()).toEqual(['weekly@2024-12-29T02:00:00.000Z']);
+    expect(maintenance.isActive()).toBe(false);
+    now = Date.parse('2025-01-05T02:05:00Z');
+    expect(maintenance.isActive()).toBe(true);
+  });
+
+  it('parses cron expressions', () => {
+    const cron = parseCron('30 2 * * mon-fri');
+    expect(new Date(cron.next(Date.parse('2024-12-20T03:00:00Z'))!).toISOString()).toBe(
+      '2024-12-23T02:30:00.000Z',
+    );
+    expect(() => parseCron('61 * * * *')).toThrow(/minute/);
+    expect(() => parseCron('* * *')).toThrow(/5 fields/);
+  });
+});
+
+describe('state file', () => {
+  it('windows started at runtime survive a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'statuskit-maintenance-'));
+    dirs.push(dir);
+    const stateFile = join(dir, 'maintenance.json');
+    const first = createMaintenance(seedStatus(), { stateFile });
+    first.start({ id: 'migration', message: 'Migrating', estimatedCompletion: '2099-01-01T00:00:00Z' });
+    first.close();
+    const restarted = seedStatus();
+    const second = createMaintenance(restarted, { stateFile });
+    expect(second.isActive()).toBe(true);
+    expect((await restarted.snapshot()).level).toBe('maintenance');
+    second.end('migration');
+    const third = createMaintenance(seedStatus(), { stateFile });
+    expect(third.isActive()).toBe(false);
+  });
+});
