@@ -7,6 +7,7 @@ export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoi
 export type { StatusRequest, StatusResponse } from './http/types.js';
 export * from './limits/index.js';
 export * from './maintenance/index.js';
+export * from './metrics/index.js';
 export * from './model/index.js';
 export type { EnvelopeOptions } from './render/envelope.js';
 export type { HealthIdentity } from './render/health-json.js';
