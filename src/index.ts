@@ -6,6 +6,7 @@ export * from './dashboard/index.js';
 export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
 export type { StatusRequest, StatusResponse } from './http/types.js';
 export * from './limits/index.js';
+export * from './live/index.js';
 export * from './maintenance/index.js';
 export * from './metrics/index.js';
 export * from './model/index.js';

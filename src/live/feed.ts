@@ -1,0 +1,208 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { StatusKit } from '../status.js';
+import type { Snapshot } from '../tree/snapshot.js';
+import { LiveEvent } from './event.js';
+import { type Channel, Hub, type Subscriber, type TopicProducer } from './hub.js';
+import type { LogSink } from './log-sink.js';
+import { type LiveConfig, type LiveFeedOptions, resolveConfig } from './options.js';
+import type { Topic } from './protocol.js';
+import type { FeedContext } from './session.js';
+import { resolveSources, type TopicSources } from './sources.js';
+import { SseFront } from './sse.js';
+import { StatusWatch } from './status-watch.js';
+import { type Capacity, WsFront } from './ws-front.js';
+
+export interface LiveServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The live feed: a WebSocket command API and Server-Sent Events over the same topics, sharing one
+ * hub so each update is read and serialized once for all subscribers of every transport.
+ */
+export class LiveFeed {
+  readonly config: LiveConfig;
+  private readonly hub: Hub;
+  private readonly watch: StatusWatch;
+  private readonly ws: WsFront;
+  private readonly sse: SseFront;
+  private readonly context: FeedContext;
+  private readonly detachers = new Set<() => void>();
+  private readonly servers = new Set<Server>();
+  private readonly unsubscribeLogs: (() => void) | undefined;
+  private connections = 0;
+
+  constructor(options: LiveFeedOptions) {
+    this.config = resolveConfig(options);
+    const status = options.status;
+    const sources = resolveSources(options);
+    this.watch = new StatusWatch(
+      status,
+      this.config.statusPollMs,
+      (snapshot) => this.hub.publish('status', (id) => this.statusEvent(snapshot, id)),
+      this.config.onError,
+    );
+    this.hub = new Hub(this.producers(sources, options.logs), this.config.replaySize, this.config.onError);
+    if (options.logs) {
+      const logs = options.logs;
+      this.hub.channel('logs'); // exists from the start, so its replay ring covers lines before any client
+      this.unsubscribeLogs = logs.subscribe((entries) =>
+        this.hub.publish('logs', (id) => LiveEvent.shared('logs', id, entries)),
+      );
+    }
+    this.context = {
+      config: this.config,
+      hub: this.hub,
+      watch: this.watch,
+      sources,
+      join: (topic, intervalMs, subscriber) => this.join(topic, intervalMs, subscriber),
+      leave: (channel, subscriber) => this.leave(channel, subscriber),
+    };
+    const capacity: Capacity = {
+      tryAcquire: () => {
+        if (this.connections >= this.config.maxConnections) return false;
+        this.connections += 1;
+        return true;
+      },
+      release: () => {
+        this.connections -= 1;
+      },
+    };
+    this.ws = new WsFront(this.context, capacity);
+    this.sse = new SseFront(this.context, capacity);
+  }
+
+  /** Open WebSocket connections and SSE streams. */
+  get connectionCount(): number {
+    return this.connections;
+  }
+
+  /** Serves the WebSocket feed on an existing server's `upgrade` event; returns a function that detaches it. */
+  attach(server: Server): () => void {
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Other paths are left alone: the app's own WebSocket (or socket.io) server handles them.
+      this.ws.handleUpgrade(request, socket, head);
+    };
+    server.on('upgrade', onUpgrade);
+    const detach = () => {
+      server.off('upgrade', onUpgrade);
+      this.detachers.delete(detach);
+    };
+    this.detachers.add(detach);
+    return detach;
+  }
+
+  /** For servers whose `upgrade` is dispatched by the app: true when the feed took the request. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return this.ws.handleUpgrade(request, socket, head);
+  }
+
+  /** Serves the SSE path; true when it took the request. */
+  handleSse(req: IncomingMessage, res: ServerResponse): boolean {
+    return this.sse.handle(req, res);
+  }
+
+  /** A request listener serving SSE, passing everything else to `next` (404 without one). */
+  nodeListener(next?: RequestListener): RequestListener {
+    return (req, res) => {
+      if (this.sse.handle(req, res)) return;
+      if (next) return next(req, res);
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'not_found', message: 'no route' }));
+    };
+  }
+
+  /** A standalone server: the feed plus, for other paths, `fallback` (e.g. `status.nodeListener()`). */
+  async listen(
+    options: { port?: number; host?: string; fallback?: RequestListener } = {},
+  ): Promise<LiveServer> {
+    const server = createServer(this.nodeListener(options.fallback));
+    this.attach(server);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.servers.add(server);
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return { server, port, url, close: () => this.closeServer(server) };
+  }
+
+  /** Closes every connection and stream, stops timers, detaches from servers and closes `listen()` ones. */
+  async close(): Promise<void> {
+    this.ws.close();
+    this.sse.close();
+    this.watch.stop();
+    this.hub.close();
+    this.unsubscribeLogs?.();
+    for (const detach of [...this.detachers]) detach();
+    await Promise.all([...this.servers].map((server) => this.closeServer(server)));
+  }
+
+  private closeServer(server: Server): Promise<void> {
+    if (!this.servers.delete(server)) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private join(topic: Topic, intervalMs: number | undefined, subscriber: Subscriber): Channel {
+    const channel = this.hub.channel(topic, intervalMs);
+    channel.add(subscriber);
+    if (topic === 'status') this.watch.setActive(true);
+    return channel;
+  }
+
+  private leave(channel: Channel, subscriber: Subscriber): void {
+    channel.delete(subscriber);
+    this.hub.release(channel);
+    if (channel.topic === 'status' && this.hub.subscriberCount('status') === 0) this.watch.setActive(false);
+  }
+
+  private statusEvent(snapshot: Snapshot, id: number): LiveEvent {
+    return new LiveEvent('status', id, (disclosure) => this.watch.documentJson(snapshot, disclosure), true);
+  }
+
+  private producers(sources: TopicSources, logs: LogSink | undefined): Map<string, TopicProducer> {
+    const { intervals } = this.config;
+    const producers = new Map<string, TopicProducer>();
+    producers.set('status', {
+      defaultIntervalMs: intervals.status,
+      current: async (id) => this.statusEvent(await this.watch.poll(), id),
+    });
+    for (const [topic, read] of Object.entries(sources)) {
+      producers.set(topic, {
+        defaultIntervalMs: intervals[topic as Topic],
+        current: (id) => LiveEvent.shared(topic, id, read()),
+      });
+    }
+    if (logs) {
+      producers.set('logs', {
+        defaultIntervalMs: 0,
+        pushOnly: true,
+        current: (id) => LiveEvent.shared('logs', id, logs.recent()),
+      });
+    }
+    return producers;
+  }
+}
+
+export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
+  return new LiveFeed(options);
+}
