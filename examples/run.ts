@@ -27,8 +27,10 @@ if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)
 }
 const example = (await import(`./${name}/server.ts`)) as Example;
 const running = await example.start({ port, host: values.host });
-for (const line of running.lines) console.log(line);
+process.stdout.write(`${running.lines.join('\n')}\n`);
 const stop = () => {
+  // Graceful first; a connection that will not finish must not keep the example alive.
+  setTimeout(() => process.exit(0), 3000).unref();
   running.close().then(() => process.exit(0));
 };
 process.on('SIGINT', stop);

@@ -2,6 +2,7 @@
 
 export * from './access/index.js';
 export * from './checks/index.js';
+export * from './config/index.js';
 export * from './dashboard/index.js';
 export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
 export type { StatusRequest, StatusResponse } from './http/types.js';

@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { redact as defaultRedact } from './access/redact.js';
-import type { AccessControl } from './access/types.js';
+import type { AccessControl, Disclosure } from './access/types.js';
 import { expressMiddleware } from './http/adapters/express.js';
 import { fastifyPlugin } from './http/adapters/fastify.js';
 import { fetchHandler } from './http/adapters/fetch.js';
@@ -50,6 +50,12 @@ export interface StatusOptions {
   identity?: HealthIdentity;
   paths?: Partial<EndpointPaths>;
   access?: AccessControl;
+  /**
+   * What callers see when no `access` is configured. Default: everything (details and redacted
+   * error messages), which suits a status served on localhost; pass `{ key: 'details', details: true,
+   * messages: false }` to keep error messages in.
+   */
+  disclosure?: Disclosure;
   metrics?: MetricsRenderer;
   /** Cleans check error messages before they leave the process. Default: statuskit's redactor. */
   redact?: Redactor;
@@ -69,6 +75,11 @@ export interface ListenOptions {
   host?: string;
   /** Requests for other paths; default answers 404 JSON. */
   fallback?: RequestListener;
+  /**
+   * Serve this listener instead of `nodeListener(fallback)`, e.g. `maintenance.nodeListener()`
+   * (which reads JSON bodies) or the live feed's; the server still closes gracefully with the status.
+   */
+  listener?: RequestListener;
 }
 
 export interface RunningServer {
@@ -121,6 +132,7 @@ export class StatusKit {
       envelope: options.envelope === true ? {} : options.envelope || undefined,
       identity: options.identity ?? {},
       access: options.access,
+      disclosure: options.disclosure,
       metrics: options.metrics,
       snapshot: () => this.evaluator.evaluate(),
       isDraining: () => this.draining,
@@ -237,7 +249,7 @@ export class StatusKit {
 
   /** Serves the status endpoints on their own HTTP server. */
   async listen(options: ListenOptions = {}): Promise<RunningServer> {
-    const server = createServer(this.nodeListener(options.fallback));
+    const server = createServer(options.listener ?? this.nodeListener(options.fallback));
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

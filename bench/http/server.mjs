@@ -12,7 +12,7 @@ function componentNames() {
 async function bare() {
   // A fixed ~1 KB JSON body: the practical ceiling of node:http.
   const body = JSON.stringify({ status: 'ok', pad: 'x'.repeat(1000) }).slice(0, 1024);
-  return createServer((req, res) => {
+  return createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
@@ -28,7 +28,7 @@ async function statuskit() {
 
 async function terminus() {
   const { createTerminus } = await import('@godaddy/terminus');
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
   });

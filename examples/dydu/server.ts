@@ -73,6 +73,8 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   const chatHttp = registry.requests('chatHttp', { errorsByKeyField: 'errorsByBot', keyLabel: 'bot' });
   const status = createStatus({
     vocabulary: 'okKo',
+    // The public document shows which application failed, never why (that goes to the logs).
+    disclosure: { key: 'details', details: true, messages: false },
     metrics: metricsEndpoint(registry),
     paths: { status: '/servlet/api/serverstatus' },
     // The tree places status, durationMs and friends itself, in the seed's order.
@@ -115,8 +117,10 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   return {
     url: `${server.url}/servlet/api/serverstatus`,
     lines: [
+      `${server.url}/servlet/api/serverstatus`,
       `${server.url}/servlet/api/serverstatus?details=true&pretty=true`,
       `${server.url}/servlet/api/chat?bot=<id>`,
+      `${server.url}/metrics`,
     ],
     status,
     sim,

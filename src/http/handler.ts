@@ -46,6 +46,8 @@ export interface EndpointConfig {
   envelope?: EnvelopeOptions;
   identity: HealthIdentity;
   access?: AccessControl;
+  /** Disclosure for every caller when there is no access control (default: full). */
+  disclosure?: Disclosure;
   metrics?: MetricsRenderer;
   snapshot: () => Snapshot | Promise<Snapshot>;
   isDraining: () => boolean;
@@ -178,7 +180,7 @@ export class StatusEndpoint {
     if (query.format === undefined && headerValue(request.headers, 'accept')?.includes(HEALTH_JSON))
       query.format = 'health';
     if (this.config.access) return this.authorizeThen(route, request, search, query);
-    return this.withSnapshot(route, request, search, query, FULL_DISCLOSURE);
+    return this.withSnapshot(route, request, search, query, this.config.disclosure ?? FULL_DISCLOSURE);
   }
 
   private async authorizeThen(

@@ -7,7 +7,6 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { StatusKit } from '../status.js';
 import type { Snapshot } from '../tree/snapshot.js';
 import { LiveEvent } from './event.js';
 import { type Channel, Hub, type Subscriber, type TopicProducer } from './hub.js';

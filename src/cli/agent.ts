@@ -1,0 +1,184 @@
+/**
+ * The host agent behind `statuskit serve`: one HTTP server whose request handler can be swapped.
+ * A reload builds a whole new status from the config and swaps it in; the server, its listening
+ * socket and every open connection stay, so clients never see a reset.
+ */
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type BuiltAgent, buildAgent, type Door } from '../config/build.js';
+import type { ConfigProblem } from '../config/errors.js';
+import type { AgentConfig } from '../config/schema.js';
+import type { Logger } from './log.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8077;
+
+export interface AgentOptions {
+  /** Config file (YAML or JSON); without it the embedded default serves this host's vitals. */
+  configFile?: string;
+  /** Overrides the config's `server.host` / `server.port`. */
+  host?: string;
+  port?: number;
+  log: Logger;
+}
+
+export class Agent {
+  private built: BuiltAgent;
+  private listener: RequestListener;
+  private reloading: Promise<boolean> | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly server: Server,
+    private readonly options: AgentOptions,
+    private config: AgentConfig,
+    built: BuiltAgent,
+  ) {
+    this.built = built;
+    this.listener = listenerOf(built);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) =>
+      this.listener(request, response),
+    );
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
+  }
+
+  /** Loads the config, builds the status and listens. Config problems throw a ConfigError. */
+  static async start(options: AgentOptions): Promise<Agent> {
+    const config = await readConfig(options.configFile);
+    const built = await buildAgent(config);
+    const server = createServer({ keepAliveTimeout: 65_000 });
+    const agent = new Agent(server, options, config, built);
+    const host = options.host ?? config.server?.host ?? DEFAULT_HOST;
+    const port = options.port ?? config.server?.port ?? DEFAULT_PORT;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      await built.close();
+      throw error;
+    }
+    return agent;
+  }
+
+  get address(): { host: string; port: number } {
+    const address = this.server.address() as AddressInfo;
+    return { host: address.address, port: address.port };
+  }
+
+  /** Every URL the agent answers, one per door. */
+  urls(): string[] {
+    const { host, port } = this.address;
+    const origin = `${browsable(host)}:${port}`;
+    return this.built.doors.map((door: Door) => `${door.scheme}://${origin}${door.path}`);
+  }
+
+  get doors(): readonly Door[] {
+    return this.built.doors;
+  }
+
+  /**
+   * Re-reads the config. On success the new status serves the next request; on failure the old one
+   * stays and the problems are logged. Concurrent reloads share one run.
+   */
+  reload(): Promise<boolean> {
+    this.reloading ??= this.reloadOnce().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<boolean> {
+    const { log, configFile } = this.options;
+    let config: AgentConfig;
+    let built: BuiltAgent;
+    try {
+      config = await readConfig(configFile);
+      built = await buildAgent(config);
+    } catch (error) {
+      const listed = (error as { problems?: ConfigProblem[] }).problems;
+      const problems = listed ? listed.map((p) => `${p.path}: ${p.message}`) : [(error as Error).message];
+      log.error('reload failed: keeping the running configuration', { file: configFile, problems });
+      return false;
+    }
+    if (
+      config.server?.host !== this.config.server?.host ||
+      config.server?.port !== this.config.server?.port
+    ) {
+      log.warn('server.host and server.port changes take effect on restart');
+    }
+    const previous = this.built;
+    this.config = config;
+    this.built = built;
+    this.listener = listenerOf(built);
+    log.info('configuration reloaded', { file: configFile ?? '(embedded default)' });
+    // Requests already inside the old status finish against it; then its checks and samplers stop.
+    setTimeout(() => void previous.close(), 1000).unref();
+    return true;
+  }
+
+  /** Graceful: readiness turns not-ready, in-flight requests finish, then the server stops. */
+  close(graceMs = 5000): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const sweep = setInterval(() => this.server.closeIdleConnections(), 50);
+      const cut = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      this.server.closeIdleConnections();
+      await Promise.all([closed, this.built.close()]);
+      clearInterval(sweep);
+      clearTimeout(cut);
+    })();
+    return this.closing;
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.built.upgrade(request, socket, head)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
+}
+
+/**
+ * The embedded default is `{}` validated: every section at its default. It is written out rather
+ * than parsed so that `statuskit serve` without a file never loads zod and yaml (a test keeps the two equal).
+ */
+export const EMBEDDED_DEFAULT: AgentConfig = {};
+
+async function readConfig(file: string | undefined): Promise<AgentConfig> {
+  if (!file) return EMBEDDED_DEFAULT;
+  const { loadConfigFile } = await import('../config/load.js');
+  return loadConfigFile(file);
+}
+
+function listenerOf(built: BuiltAgent): RequestListener {
+  const status = built.nodeListener((_request, response) => {
+    const body = JSON.stringify({ error: 'not found', doors: built.doors.map((door) => door.path) });
+    response.writeHead(404, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    response.end(body);
+  });
+  return (request, response) => {
+    if (!built.stream(request, response)) status(request, response);
+  };
+}
+
+/** A wildcard bind is not a URL anyone can open: print the loopback address instead. */
+function browsable(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

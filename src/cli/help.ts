@@ -1,0 +1,108 @@
+/** `--help` texts: what each command does, every option, and examples to copy. */
+export const MAIN_HELP = `statuskit - status endpoints, a host agent and a monitoring client
+
+Usage: statuskit <command> [options]
+
+Commands:
+  serve              start a status agent for this host (default: 127.0.0.1:8077)
+  get URL            fetch a status document and print it
+  check URL          a Nagios / Icinga plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+  config check FILE  validate a config file without serving
+  config schema      print the config file's JSON Schema (for editor completion)
+
+Global options:
+  -q, --quiet        only warnings and errors in the logs
+      --log FORMAT   json or text (default: text on a terminal, json otherwise)
+  -v, --version      print the version
+  -h, --help         this help; "statuskit <command> --help" for a command's
+
+Examples:
+  npx statuskit serve
+  statuskit get http://127.0.0.1:8077/status --path checks.disk.status
+  statuskit check http://127.0.0.1:8077/status --path host.system.loadAverage[0] --warn 2 --crit 4
+`;
+
+const AUTH_HELP = `Authentication:
+      --api-key KEY          send an API key (header X-Api-Key, or --api-key-header NAME); env STATUSKIT_API_KEY
+      --api-key-header NAME  header carrying the API key
+  -H, --header 'N: v'        extra request header (repeatable)
+      --token JWT            Authorization: Bearer JWT; env STATUSKIT_TOKEN
+  -u, --user login:password  HTTP Basic, or Digest with --digest
+      --digest               answer the server's Digest challenge (RFC 7616, SHA-256 or MD5)
+  -t, --timeout DURATION     give up after this long (default 10s)
+  -k, --insecure             accept any TLS certificate
+      --command CMD          ws:// URLs: the command sent after auth (default status; e.g. sysinfo)`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  serve: `Usage: statuskit serve [--config FILE] [--host HOST] [--port PORT]
+
+Starts a status agent. Without a config it serves this host's vitals (CPU per core, memory and
+swap, disks, network, load), its own process vitals, and disk / memory / event-loop checks.
+It prints the URLs it serves on stdout, one per line; logs go to stderr.
+SIGHUP reloads the config without dropping connections; an invalid config keeps the old one.
+
+Options:
+  -c, --config FILE   YAML or JSON config (env STATUSKIT_CONFIG)
+      --host HOST     interface to bind (env STATUSKIT_HOST; default 127.0.0.1)
+  -p, --port PORT     port (env STATUSKIT_PORT; default 8077; 0 picks a free one)
+
+Examples:
+  statuskit serve
+  statuskit serve --port 0 --quiet
+  STATUSKIT_PORT=9000 statuskit serve --config statuskit.yaml
+  kill -HUP <pid>     # reload statuskit.yaml
+`,
+  get: `Usage: statuskit get URL [--path P] [--pretty] [auth options]
+
+Fetches a document and prints it: coloured, indented JSON on a terminal, the raw body when piped.
+--path extracts a value on the client, so it works with any JSON API. An unreachable server or an
+HTTP error exits 1 with a one-line reason on stderr (a 503 status document is still printed).
+
+Options:
+      --path a.b.c    print only this value (dot path a.b[0] or JSON pointer /a/b/0)
+      --pretty        indent the JSON even when piped
+      --raw           never indent or colour
+${AUTH_HELP}
+
+Examples:
+  statuskit get http://127.0.0.1:8077/status
+  statuskit get http://127.0.0.1:8077/status --path host.memory.swapUsed
+  statuskit get https://api.example.com/v1/status --api-key "$KEY"
+  statuskit get http://pbx:8077/status --user admin:secret --digest --path app.master.general.app_status
+  statuskit get ws://127.0.0.1:8077/api/health/ws --token "$JWT" --command sysinfo
+`,
+  check: `Usage: statuskit check URL [--path P] [--warn RANGE] [--crit RANGE] [--expect VALUE] [auth options]
+
+A Nagios / Icinga plugin. Prints one line "STATUSKIT <STATE> - <text> | <perfdata>" and exits
+0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Without --path the document's overall status word decides.
+A status word at --path maps to OK / WARNING / CRITICAL (maintenance is WARNING); a number is
+compared with the ranges; timeouts and unreachable hosts are UNKNOWN.
+
+Options:
+      --path P          the value to judge
+  -w, --warn RANGE      WARNING when the number is outside RANGE
+  -c, --crit RANGE      CRITICAL when the number is outside RANGE
+  -e, --expect VALUE    CRITICAL unless the value equals VALUE
+  -l, --label NAME      perfdata label (default: the last path segment)
+${AUTH_HELP}
+
+Ranges (Nagios):  10 = outside 0..10   10: = below 10   ~:10 = above 10
+                  10:20 = outside 10..20   @10:20 = inside 10..20
+
+Examples:
+  statuskit check http://127.0.0.1:8077/status
+  statuskit check http://127.0.0.1:8077/status --path checks.disk.observedValue --warn 20: --crit 10:
+  statuskit check http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_state --expect ''
+`,
+  config: `Usage: statuskit config check FILE | statuskit config schema
+
+  config check FILE   validate FILE (YAML or JSON); lists every problem with its path; exit 1 if invalid
+  config schema       print the JSON Schema of the config file
+
+Examples:
+  statuskit config check statuskit.yaml
+  statuskit config schema > statuskit.schema.json
+  # in statuskit.yaml, for completion in editors with the YAML language server:
+  # yaml-language-server: $schema=./statuskit.schema.json
+`,
+};

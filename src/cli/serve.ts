@@ -1,0 +1,63 @@
+/** `statuskit serve`: starts the agent, prints its URLs, reloads on SIGHUP, stops on SIGINT / SIGTERM. */
+import type { ConfigProblem } from '../config/errors.js';
+import { Agent } from './agent.js';
+import { type CommandContext, UsageError } from './context.js';
+
+export async function serveCommand(ctx: CommandContext): Promise<number> {
+  const { values } = ctx.parse({
+    config: { type: 'string', short: 'c' },
+    host: { type: 'string' },
+    port: { type: 'string', short: 'p' },
+  });
+  const configFile = (values.config as string | undefined) ?? ctx.env.STATUSKIT_CONFIG;
+  const host = (values.host as string | undefined) ?? ctx.env.STATUSKIT_HOST;
+  const portText = (values.port as string | undefined) ?? ctx.env.STATUSKIT_PORT;
+  const port = portText === undefined ? undefined : parsePort(portText);
+  let agent: Agent;
+  try {
+    agent = await Agent.start({ configFile, host, port, log: ctx.log });
+  } catch (error) {
+    const { name, file, problems } = error as { name?: string; file?: string; problems?: ConfigProblem[] };
+    if (name === 'ConfigError' && problems) {
+      ctx.log.error(`invalid configuration in ${file}`, {
+        problems: problems.map((p) => `${p.path}: ${p.message}`),
+      });
+      return 2;
+    }
+    if (error instanceof Error && /^components\./.test(error.message)) {
+      ctx.log.error('invalid configuration', { problems: [error.message] });
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      ctx.log.error(`cannot listen: ${(error as Error).message}`);
+      return 1;
+    }
+    throw error;
+  }
+  ctx.stdout(`${agent.urls().join('\n')}\n`);
+  ctx.log.info('statuskit agent listening', {
+    ...agent.address,
+    config: configFile ?? '(embedded default)',
+    pid: process.pid,
+  });
+  return new Promise<number>((resolve) => {
+    const onHup = () => void agent.reload();
+    const stop = (signal: string) => {
+      ctx.log.info('shutting down', { signal });
+      process.off('SIGHUP', onHup);
+      agent.close().then(() => resolve(0));
+    };
+    process.on('SIGHUP', onHup);
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`--port: expected a port number 0-65535, got "${text}"`);
+  }
+  return port;
+}

@@ -1,0 +1,405 @@
+/**
+ * A validated config -> a running status: the tree (identity, vitals, components), its doors and
+ * access. Pure wiring: every behaviour lives in the areas it wires together. Areas a config does not
+ * use are never imported: the embedded default loads neither zod, jose nor the dependency checks,
+ * which keeps the agent's cold start and idle memory close to a bare node:http server.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
+import type { Authenticator } from '../access/index.js';
+import type { AccessControl } from '../access/types.js';
+import type { ExtraRoute, MetricsRenderer } from '../http/handler.js';
+import type { LiveFeed } from '../live/index.js';
+import { MetricsRegistry, renderPrometheusForAccept } from '../metrics/index.js';
+import type { CheckFunction } from '../model/index.js';
+import { createStatus, type StatusKit, type StatusOptions } from '../status.js';
+import type { CheckOptions } from '../tree/check-runner.js';
+import { overallStatus } from '../tree/leaves.js';
+import type { NodeOptions } from '../tree/nodes.js';
+import { formatPath } from '../tree/paths.js';
+import { checkNodes } from '../tree/snapshot.js';
+import {
+  cpuCheck,
+  createVitals,
+  diskSpaceCheck,
+  eventLoopCheck,
+  memoryCheck,
+  type Vitals,
+} from '../vitals/index.js';
+import type { AgentConfig } from './schema.js';
+
+/** One URL the agent answers, for the list printed at start. */
+export interface Door {
+  path: string;
+  scheme: 'http' | 'ws';
+  what: string;
+}
+
+export interface BuiltAgent {
+  status: StatusKit;
+  vitals: Vitals | undefined;
+  metrics: MetricsRegistry | undefined;
+  doors: Door[];
+  /** The live feed (WebSocket and SSE), once a client has asked for it. */
+  live(): LiveFeed | undefined;
+  /** WebSocket upgrades: true when a door took the request. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The request listener serving the status doors (and the maintenance admin endpoint). */
+  nodeListener(fallback: RequestListener): RequestListener;
+  /** Streaming requests (SSE), answered outside the status handler: true when taken. */
+  stream(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Stops background checks and samplers (not the server: the agent owns that). */
+  close(): Promise<void>;
+}
+
+const VITALS_CHECK_DEFAULTS = { interval: 5000, timeout: 3000 } as const;
+
+export async function buildAgent(config: AgentConfig): Promise<BuiltAgent> {
+  const registry = config.metrics === false ? undefined : new MetricsRegistry();
+  const vitalsConfig = config.vitals === false ? undefined : (config.vitals ?? {});
+  const needsVitals = vitalsConfig !== undefined || usesVitalsKinds(config);
+  const vitals = needsVitals ? createVitals({ intervalMs: vitalsConfig?.interval ?? 1000 }) : undefined;
+  const status = createStatus(statusOptions(config, registry, await accessOf(config)));
+  mountIdentity(status, config);
+  if (vitals && vitalsConfig) mountVitals(status, vitals, vitalsConfig);
+  if (vitals && registry) registerVitalsGauges(registry, vitals);
+  await mountComponents(status, config, vitals);
+  const maintenance = config.maintenance
+    ? (await import('../maintenance/index.js')).createMaintenance(status, config.maintenance)
+    : undefined;
+  if (config.rateLimits) {
+    const { createRateLimiter, guardStatus } = await import('../limits/index.js');
+    const { account, ...limits } = config.rateLimits;
+    guardStatus(status, createRateLimiter(limits), { account });
+  }
+  const livePaths = livePathsOf(config);
+  const live = new Lazy(async () => {
+    const { createLiveFeed } = await import('../live/index.js');
+    return createLiveFeed({ ...(config.live || {}), status, vitals, metrics: registry });
+  });
+  if (config.dashboard !== false) status.addRoute(lazyDashboard(status, config, livePaths));
+  return {
+    status,
+    vitals,
+    metrics: registry,
+    live: () => live.value,
+    // The maintenance admin endpoint reads POST bodies, which the status handler alone does not.
+    nodeListener: (fallback) => (maintenance ?? status).nodeListener(fallback),
+    doors: doorsOf(config, registry !== undefined, livePaths),
+    upgrade(request, socket, head) {
+      if (!livePaths.ws || pathOf(request.url) !== livePaths.ws) return false;
+      live.get().then(
+        (feed) => feed.handleUpgrade(request, socket, head) || refuseUpgrade(socket),
+        () => refuseUpgrade(socket),
+      );
+      return true;
+    },
+    stream(request, response) {
+      if (!livePaths.sse || pathOf(request.url) !== livePaths.sse) return false;
+      live.get().then(
+        (feed) => feed.handleSse(request, response) || notFound(response),
+        () => notFound(response),
+      );
+      return true;
+    },
+    async close() {
+      maintenance?.close();
+      await live.value?.close();
+      await status.close();
+      vitals?.close();
+    },
+  };
+}
+
+function statusOptions(
+  config: AgentConfig,
+  registry: MetricsRegistry | undefined,
+  access: AccessControl | undefined,
+): StatusOptions {
+  const identity = config.identity ?? {};
+  const envelope =
+    config.envelope === undefined || typeof config.envelope === 'boolean' ? config.envelope : config.envelope;
+  return {
+    vocabulary: config.vocabulary,
+    layout: config.layout,
+    envelope,
+    httpCodes: config.httpCodes,
+    deadline: config.deadline,
+    checkDefaults: config.checkDefaults,
+    shutdownGrace: config.server?.shutdownGrace,
+    identity: {
+      version: identity.version,
+      releaseId: identity.releaseId,
+      serviceId: identity.serviceId ?? identity.name,
+      description: identity.description,
+    },
+    paths: config.paths,
+    access,
+    metrics: registry ? metricsRenderer(registry, config) : undefined,
+  };
+}
+
+function mountIdentity(status: StatusKit, config: AgentConfig): void {
+  status.mount('status', overallStatus(), { summary: true });
+  const identity = { hostName: true as const, ...config.identity };
+  for (const [key, value] of Object.entries(identity)) {
+    if (value === undefined) continue;
+    status.value(key, key === 'hostName' && value === true ? hostname() : value, { summary: true });
+  }
+}
+
+type VitalsConfig = Exclude<NonNullable<AgentConfig['vitals']>, false>;
+
+function mountVitals(status: StatusKit, vitals: Vitals, config: VitalsConfig): void {
+  vitals.start();
+  const base = config.mount ?? 'host';
+  status.mount(`${base}.system`, vitals.view('host'));
+  status.mount(`${base}.cpus`, vitals.view('cpus'));
+  status.mount(`${base}.memory`, vitals.view('memory'));
+  status.mount(`${base}.disks`, vitals.view('disks'));
+  status.mount(`${base}.network`, vitals.view('network'));
+  if (config.processMount !== false) status.mount(config.processMount ?? 'process', vitals.view('process'));
+  const checks: Array<[string, false | Record<string, unknown> | undefined]> = [
+    ['disk', config.disk],
+    ['memory', config.memory],
+    ['eventLoop', config.eventLoop],
+    // CPU is off by default: a busy host is not a broken one. Turn it on with `cpu: {}`.
+    ['cpu', config.cpu ?? false],
+  ];
+  for (const [kind, options] of checks) {
+    if (options === false) continue;
+    const { check, runner, node } = vitalsCheck(vitals, { check: kind, ...options });
+    status.check(`checks.${kind}`, check, { ...VITALS_CHECK_DEFAULTS, ...runner, ...node });
+  }
+}
+
+const RUNNER_KEYS = new Set([
+  'timeout',
+  'cache',
+  'interval',
+  'staleAfter',
+  'critical',
+  'failureThreshold',
+  'successThreshold',
+  'description',
+]);
+
+/** Splits a component's config into the check's own options, runner options and node options. */
+function splitComponent(component: Record<string, unknown>) {
+  const own: Record<string, unknown> = {};
+  const runner: Record<string, unknown> = {};
+  const node: NodeOptions = {};
+  for (const [key, value] of Object.entries(component)) {
+    if (key === 'check') continue;
+    if (key === 'summary') node.summary = value as boolean;
+    else if (RUNNER_KEYS.has(key)) runner[key] = value;
+    else own[key] = value;
+  }
+  return { own, runner: runner as CheckOptions, node };
+}
+
+function vitalsCheck(vitals: Vitals, component: Record<string, unknown> & { check: string }) {
+  const { own, runner, node } = splitComponent(component);
+  const o = own as Record<string, number | undefined> & { mounts?: string[] };
+  let check: CheckFunction;
+  switch (component.check) {
+    case 'disk':
+      check = diskSpaceCheck(vitals, own);
+      break;
+    case 'memory':
+      check = memoryCheck(vitals, own);
+      break;
+    case 'cpu':
+      check = cpuCheck(vitals, {
+        warnPercent: o.warnPercent,
+        critPercent: o.critPercent,
+        sustainedMs: o.sustained,
+      });
+      break;
+    case 'eventLoop':
+      check = eventLoopCheck(vitals, { warnP99Ms: o.warnP99, critP99Ms: o.critP99 });
+      break;
+    default:
+      throw new Error(`unknown vitals check "${component.check}"`);
+  }
+  return { check, runner, node };
+}
+
+const VITALS_KINDS = new Set(['disk', 'memory', 'cpu', 'eventLoop']);
+
+function usesVitalsKinds(config: AgentConfig): boolean {
+  return Object.values(config.components ?? {}).some((c) => VITALS_KINDS.has((c as { check: string }).check));
+}
+
+async function mountComponents(status: StatusKit, config: AgentConfig, vitals: Vitals | undefined) {
+  const components = Object.values(config.components ?? {}) as Array<{ check: string }>;
+  const createCheck = components.some((c) => !VITALS_KINDS.has(c.check))
+    ? (await import('../checks/index.js')).createCheck
+    : undefined;
+  for (const [path, component] of Object.entries(config.components ?? {})) {
+    const spec = component as Record<string, unknown> & { check: string };
+    try {
+      if (VITALS_KINDS.has(spec.check)) {
+        const { check, runner, node } = vitalsCheck(vitals!, spec);
+        status.check(path, check, { ...runner, ...node });
+      } else {
+        const { own, runner, node } = splitComponent(spec);
+        status.check(path, createCheck!(spec.check, own), { ...runner, ...node });
+      }
+    } catch (error) {
+      // Options zod accepts can still be refused by the check itself (crit < warn, ...).
+      throw new Error(`components.${path}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function registerVitalsGauges(registry: MetricsRegistry, vitals: Vitals): void {
+  const gauge = (name: string, help: string, read: () => number) => registry.gauge(name, read, { help });
+  gauge(
+    'host.cpu.usage.percent',
+    'CPU usage of the whole host over the latest window',
+    () => vitals.cpus().total.usage,
+  );
+  gauge('host.memory.used.bytes', 'Host memory in use (total - available)', () => vitals.memory().used);
+  gauge('host.memory.total.bytes', 'Host memory', () => vitals.memory().total);
+  gauge('host.swap.used.bytes', 'Swap in use', () => vitals.memory().swapUsed);
+  gauge('host.load1', 'Load average over 1 minute', () => vitals.host().loadAverage[0]);
+}
+
+function metricsRenderer(registry: MetricsRegistry, config: AgentConfig): MetricsRenderer {
+  const options = typeof config.metrics === 'object' ? config.metrics : {};
+  return {
+    render(accept, snapshot) {
+      const checks = [...checkNodes(snapshot.root)].map((node) => ({
+        path: formatPath(node.path),
+        level: node.check!.level,
+        critical: node.critical,
+        durationMs: node.check!.durationMs,
+      }));
+      return renderPrometheusForAccept(registry, accept, { ...options, checks });
+    },
+  };
+}
+
+async function accessOf(config: AgentConfig): Promise<AccessControl | undefined> {
+  const auth = config.auth;
+  if (!auth && !config.tiers) return undefined;
+  const { apiKeyAuth, basicAuth, createAccess, digestAuth, jwtAuth, tokenPairAuth } = await import(
+    '../access/index.js'
+  );
+  const authenticators: Authenticator[] = [];
+  if (auth?.apiKeys) authenticators.push(apiKeyAuth(auth.apiKeys));
+  if (auth?.tokenPairs) authenticators.push(tokenPairAuth(auth.tokenPairs));
+  if (auth?.jwt) {
+    const { clockTolerance, ...jwt } = auth.jwt;
+    authenticators.push(
+      jwtAuth({
+        ...jwt,
+        clockToleranceSec: clockTolerance === undefined ? undefined : clockTolerance / 1000,
+      }),
+    );
+  }
+  if (auth?.digest) {
+    const { nonceLifetime, ...digest } = auth.digest;
+    authenticators.push(digestAuth({ ...digest, nonceLifetimeMs: nonceLifetime }));
+  }
+  if (auth?.basic) authenticators.push(basicAuth(auth.basic));
+  const throttle = auth?.throttle;
+  return createAccess({
+    authenticators,
+    anonymous: auth?.anonymous,
+    tiers: config.tiers,
+    throttle:
+      throttle === false || throttle === undefined
+        ? throttle
+        : { maxFailures: throttle.maxFailures, windowMs: throttle.window, blockMs: throttle.block },
+  });
+}
+
+/**
+ * The live feed and the dashboard are built on first use: until a client asks, they cost neither
+ * memory (ws, the page's gzipped assets) nor start-up time.
+ */
+class Lazy<T> {
+  value: T | undefined;
+  private pending: Promise<T> | undefined;
+
+  constructor(private readonly create: () => Promise<T>) {}
+
+  get(): Promise<T> {
+    this.pending ??= this.create().then((value) => {
+      this.value = value;
+      return value;
+    });
+    return this.pending;
+  }
+}
+
+interface LivePaths {
+  ws: string | false;
+  sse: string | false;
+}
+
+function livePathsOf(config: AgentConfig): LivePaths {
+  if (config.live === false) return { ws: false, sse: false };
+  return { ws: config.live?.wsPath ?? '/api/health/ws', sse: config.live?.ssePath ?? '/status/stream' };
+}
+
+function lazyDashboard(status: StatusKit, config: AgentConfig, livePaths: LivePaths): ExtraRoute {
+  const options = config.dashboard || {};
+  const statusPaths = Object.values({ ...DEFAULT_PATHS, ...config.paths }).filter((p): p is string => !!p);
+  const route = new Lazy(async () => {
+    const { createDashboard } = await import('../dashboard/index.js');
+    return createDashboard({
+      prefix: options.path ?? '/',
+      title: options.title ?? config.identity?.name,
+      transport: options.transport,
+      feedPath: livePaths.ws,
+      ssePath: livePaths.sse,
+      status,
+    });
+  });
+  return async (request, pathname) => {
+    if (statusPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return undefined;
+    return (await route.get())(request, pathname);
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  const path = url ?? '/';
+  const q = path.indexOf('?');
+  return q === -1 ? path : path.slice(0, q);
+}
+
+function refuseUpgrade(socket: Duplex): void {
+  socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+}
+
+function notFound(response: ServerResponse): void {
+  if (response.headersSent) return;
+  response.writeHead(404, { 'content-type': 'application/json' });
+  response.end('{"error":"not_found"}');
+}
+
+const DEFAULT_PATHS = {
+  status: '/status',
+  live: '/health/live',
+  ready: '/health/ready',
+  metrics: '/metrics',
+};
+
+function doorsOf(config: AgentConfig, metrics: boolean, live: LivePaths): Door[] {
+  const paths = { ...DEFAULT_PATHS, ...config.paths };
+  const doors: Door[] = [];
+  if (paths.status) doors.push({ path: paths.status, scheme: 'http', what: 'status document' });
+  if (paths.live) doors.push({ path: paths.live, scheme: 'http', what: 'liveness' });
+  if (paths.ready) doors.push({ path: paths.ready, scheme: 'http', what: 'readiness' });
+  if (paths.metrics && metrics)
+    doors.push({ path: paths.metrics, scheme: 'http', what: 'Prometheus metrics' });
+  if (live.sse) doors.push({ path: live.sse, scheme: 'http', what: 'Server-Sent Events' });
+  if (live.ws) doors.push({ path: live.ws, scheme: 'ws', what: 'WebSocket feed' });
+  if (config.dashboard !== false)
+    doors.push({ path: config.dashboard?.path ?? '/', scheme: 'http', what: 'dashboard' });
+  return doors;
+}

@@ -1,0 +1,63 @@
+/**
+ * Reusable zod fields of the config file. Durations accept `250ms`, `5s`, `1m` or a number of ms and
+ * come out as milliseconds, so the rest of the loader never parses text again.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../util/duration.js';
+
+const DURATION_HINT = 'expected a duration like "2s"';
+
+/** A duration in the file; milliseconds after parsing. */
+export const duration = z
+  .union([z.number(), z.string()], { error: DURATION_HINT })
+  .transform((value, ctx) => {
+    try {
+      return parseDuration(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: DURATION_HINT, input: value });
+      return z.NEVER;
+    }
+  })
+  .meta({ description: 'Milliseconds, or text like "250ms", "5s", "1m", "1m30s"' });
+
+export const level = z.enum(['ok', 'unknown', 'warning', 'maintenance', 'critical']);
+
+export const percent = z.number().min(0).max(100);
+
+export const port = z.number().int().min(0).max(65_535);
+
+/** A URL path served by the agent: starts with `/`, or `false` to turn that door off. */
+export const mountPath = z.union([
+  z.string().regex(/^\//, 'expected a path starting with "/"'),
+  z.literal(false),
+]);
+
+/** Options of the check runner, written next to a check's own options. */
+export const runnerOptions = {
+  timeout: duration.optional(),
+  cache: duration.optional(),
+  interval: duration.optional(),
+  staleAfter: duration.optional(),
+  critical: z.boolean().optional(),
+  failureThreshold: z.number().int().min(1).optional(),
+  successThreshold: z.number().int().min(1).optional(),
+  description: z.string().optional(),
+  /** Keep this component when details are hidden. */
+  summary: z.boolean().optional(),
+};
+
+/**
+ * The check kinds' own schemas take `*Ms` numbers; the file may write those as durations too. This
+ * swaps every optional `fooMs` number field of a strict object for a duration field.
+ */
+export function withDurationFields<T extends z.ZodObject>(schema: T): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    shape[key] = /Ms$/.test(key)
+      ? field.safeParse(undefined).success
+        ? duration.optional()
+        : duration
+      : field;
+  }
+  return z.strictObject(shape);
+}

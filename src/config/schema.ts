@@ -1,0 +1,325 @@
+/**
+ * The config file's schema: the whole agent (server, status tree, doors, access) in one document.
+ * Everything is strict: a misspelt key is an error at start, never a silently ignored setting.
+ */
+import { z } from 'zod';
+import { checkKinds } from '../checks/index.js';
+import { duration, level, mountPath, percent, port, runnerOptions, withDurationFields } from './fields.js';
+
+const words = z.partialRecord(level, z.string());
+
+const vocabulary = z.union([
+  z.enum(['canonical', 'okKo', 'okError', 'operational', 'passFail', 'upDown']),
+  z.strictObject({ name: z.string().optional(), overall: words, component: words.optional() }),
+]);
+
+const layout = z.strictObject({
+  components: z.enum(['object', 'word']).optional(),
+  statusKey: z.string().optional(),
+  componentDuration: z.boolean().optional(),
+  componentTime: z.boolean().optional(),
+  componentReason: z.boolean().optional(),
+  messageKey: z.string().optional(),
+  overallStatusKey: z.union([z.string(), z.literal(false)]).optional(),
+  durationKey: z.union([z.string(), z.literal(false)]).optional(),
+});
+
+const envelope = z.union([
+  z.boolean(),
+  z.strictObject({
+    message: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    suggestions: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+
+/** Identity fields: shown at the top of the document (kept in summaries) and in health+json. */
+const identity = z
+  .strictObject({
+    name: z.string().optional(),
+    version: z.string().optional(),
+    environment: z.string().optional(),
+    datacenter: z.string().optional(),
+    releaseId: z.string().optional(),
+    serviceId: z.string().optional(),
+    description: z.string().optional(),
+    hostName: z.union([z.string(), z.literal(true)]).optional(),
+  })
+  .meta({ description: 'Identity fields; hostName: true reports os.hostname()' });
+
+const server = z.strictObject({
+  host: z.string().optional(),
+  port: port.optional(),
+  /** In-flight requests get this long on shutdown. */
+  shutdownGrace: duration.optional(),
+});
+
+const paths = z.strictObject({
+  status: mountPath.optional(),
+  live: mountPath.optional(),
+  ready: mountPath.optional(),
+  metrics: mountPath.optional(),
+});
+
+const diskOptions = {
+  warnFreePercent: percent.optional(),
+  critFreePercent: percent.optional(),
+  warnFreeBytes: z.number().nonnegative().optional(),
+  critFreeBytes: z.number().nonnegative().optional(),
+  mounts: z.array(z.string()).optional(),
+  staleLevel: level.optional(),
+};
+const memoryOptions = { warnPercent: percent.optional(), critPercent: percent.optional() };
+const cpuOptions = { ...memoryOptions, sustained: duration.optional() };
+const eventLoopOptions = { warnP99: duration.optional(), critP99: duration.optional() };
+
+/** Threshold checks over this host's vitals; they share the agent's one vitals sampler. */
+export const VITALS_KINDS = {
+  disk: z.strictObject({ check: z.literal('disk'), ...diskOptions, ...runnerOptions }),
+  memory: z.strictObject({ check: z.literal('memory'), ...memoryOptions, ...runnerOptions }),
+  cpu: z.strictObject({ check: z.literal('cpu'), ...cpuOptions, ...runnerOptions }),
+  eventLoop: z.strictObject({ check: z.literal('eventLoop'), ...eventLoopOptions, ...runnerOptions }),
+};
+
+/** The dependency checks of src/checks, their `*Ms` options also written as durations. */
+function dependencyKinds() {
+  return Object.entries(checkKinds).map(([name, kind]) =>
+    withDurationFields(kind.schema as z.ZodObject).extend({ check: z.literal(name), ...runnerOptions }),
+  );
+}
+
+export const CHECK_KIND_NAMES = [...Object.keys(checkKinds), ...Object.keys(VITALS_KINDS)];
+
+const component = z.discriminatedUnion('check', [
+  ...dependencyKinds(),
+  ...Object.values(VITALS_KINDS),
+] as unknown as [z.ZodObject, ...z.ZodObject[]]);
+
+const vitals = z.union([
+  z.literal(false),
+  z.strictObject({
+    /** Where host vitals appear in the document. Default `host`. */
+    mount: z.string().optional(),
+    /** Where the agent's own process vitals appear. Default `process`; `false` for none. */
+    processMount: z.union([z.string(), z.literal(false)]).optional(),
+    /** Background sampling interval. Default 1 s; windows are also closed on read when older. */
+    interval: duration.optional(),
+    /** Threshold checks mounted under `checks.*`; `false` turns one off. */
+    disk: z.union([z.literal(false), z.strictObject({ ...diskOptions, ...runnerOptions })]).optional(),
+    memory: z.union([z.literal(false), z.strictObject({ ...memoryOptions, ...runnerOptions })]).optional(),
+    eventLoop: z
+      .union([z.literal(false), z.strictObject({ ...eventLoopOptions, ...runnerOptions })])
+      .optional(),
+    cpu: z.union([z.literal(false), z.strictObject({ ...cpuOptions, ...runnerOptions })]).optional(),
+  }),
+]);
+
+const identityFields = {
+  id: z.string().optional(),
+  name: z.string().optional(),
+  tier: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+};
+const digestAlgorithm = z.enum(['SHA-256', 'MD5']);
+const user = z.strictObject({
+  username: z.string().min(1),
+  password: z.string().optional(),
+  ha1: z.string().optional(),
+  algorithm: digestAlgorithm.optional(),
+  ...identityFields,
+});
+
+const auth = z.strictObject({
+  /** What callers without credentials get: refuse, summary (default), details, or a tier name. */
+  anonymous: z.string().optional(),
+  apiKeys: z
+    .strictObject({
+      header: z.string().optional(),
+      queryParameter: z.string().optional(),
+      keys: z.array(
+        z.strictObject({ key: z.string().optional(), sha256: z.string().optional(), ...identityFields }),
+      ),
+    })
+    .optional(),
+  tokenPairs: z
+    .strictObject({
+      tokenHeader: z.string().optional(),
+      keyHeader: z.string().optional(),
+      pairs: z.array(z.strictObject({ token: z.string(), key: z.string(), ...identityFields })),
+    })
+    .optional(),
+  basic: z.strictObject({ realm: z.string().optional(), users: z.array(user) }).optional(),
+  digest: z
+    .strictObject({
+      realm: z.string().optional(),
+      secret: z.string().optional(),
+      algorithms: z.array(digestAlgorithm).optional(),
+      nonceLifetime: duration.optional(),
+      users: z.array(user),
+    })
+    .optional(),
+  jwt: z
+    .strictObject({
+      secret: z.string().optional(),
+      publicKey: z.string().optional(),
+      jwksUrl: z.url().optional(),
+      algorithms: z.array(z.string()).optional(),
+      issuer: z.union([z.string(), z.array(z.string())]).optional(),
+      audience: z.union([z.string(), z.array(z.string())]).optional(),
+      clockTolerance: duration.optional(),
+      rolesClaim: z.string().optional(),
+      tierClaim: z.string().optional(),
+      roleTiers: z.record(z.string(), z.string()).optional(),
+      defaultTier: z.string().optional(),
+    })
+    .optional(),
+  throttle: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        maxFailures: z.number().int().positive().optional(),
+        window: duration.optional(),
+        block: duration.optional(),
+      }),
+    ])
+    .optional(),
+});
+
+const tiers = z.record(z.string(), z.strictObject({ details: z.boolean(), messages: z.boolean() }));
+
+const metrics = z.union([
+  z.boolean(),
+  z.strictObject({
+    prefix: z.string().optional(),
+    processMetrics: z.boolean().optional(),
+    meterRates: z.boolean().optional(),
+  }),
+]);
+
+/** The WebSocket feed (seed 003's commands) and Server-Sent Events. */
+const live = z.union([
+  z.literal(false),
+  z.strictObject({
+    wsPath: mountPath.optional(),
+    ssePath: mountPath.optional(),
+    /** Whether WebSocket commands wait for `auth <credential>` (default: when auth is configured). */
+    requireAuth: z.boolean().optional(),
+    authTimeout: duration.optional(),
+    maxConnections: z.number().int().positive().optional(),
+    heartbeatInterval: duration.optional(),
+    allowedOrigins: z.array(z.string()).optional(),
+    plainTextErrors: z.boolean().optional(),
+    intervals: z
+      .partialRecord(z.enum(['status', 'sysinfo', 'cpu', 'network', 'requests', 'metrics']), duration)
+      .optional(),
+  }),
+]);
+
+const dashboard = z.union([
+  z.literal(false),
+  z.strictObject({
+    path: z.string().regex(/^\//, 'expected a path starting with "/"').optional(),
+    title: z.string().optional(),
+    transport: z.enum(['auto', 'websocket', 'sse']).optional(),
+  }),
+]);
+
+const rateLimits = z.strictObject({
+  /** Budget per tier: `{ limit: 60, window: 1m }`, or `false` for unlimited. */
+  tiers: z.record(
+    z.string(),
+    z.union([z.literal(false), z.strictObject({ limit: z.number().int().positive(), window: duration })]),
+  ),
+  defaultTier: z.string().optional(),
+  /** Where the caller's own budget appears in the document (seed 002's `account`); false for none. */
+  account: z.union([z.string(), z.literal(false)]).optional(),
+});
+
+/** A time: ISO 8601 text (`2025-06-01T02:00:00Z`) or epoch milliseconds. */
+const time = z.union([z.string(), z.number()]);
+const affected = z.union([z.literal('all'), z.array(z.string())]);
+
+/** Maintenance windows: affected components report `maintenance`, the document carries a notice. */
+const maintenance = z.strictObject({
+  windows: z
+    .array(
+      z.strictObject({
+        id: z.string().optional(),
+        message: z.string().optional(),
+        start: time.optional(),
+        end: time.optional(),
+        estimatedCompletion: time.optional(),
+        components: affected.optional(),
+        announce: duration.optional(),
+      }),
+    )
+    .optional(),
+  recurring: z
+    .array(
+      z.strictObject({
+        id: z.string().optional(),
+        message: z.string().optional(),
+        cron: z.string().optional(),
+        weekly: z.strictObject({ day: z.string(), at: z.string() }).optional(),
+        daily: z.strictObject({ at: z.string() }).optional(),
+        duration,
+        components: affected.optional(),
+        announce: duration.optional(),
+      }),
+    )
+    .optional(),
+  notice: z.strictObject({ path: z.union([z.string(), z.literal(false)]).optional() }).optional(),
+  announce: duration.optional(),
+  /** `POST`/`DELETE <status>/maintenance` for admins; false turns it off. */
+  admin: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        path: mountPath.optional(),
+        tiers: z.array(z.string()).optional(),
+        allowWithoutAccess: z.boolean().optional(),
+      }),
+    ])
+    .optional(),
+  stateFile: z.string().optional(),
+  partialLevel: level.optional(),
+  retryAfter: duration.optional(),
+});
+
+const checkDefaults = z.strictObject({
+  timeout: duration.optional(),
+  cache: duration.optional(),
+  interval: duration.optional(),
+  staleAfter: duration.optional(),
+  critical: z.boolean().optional(),
+  failureThreshold: z.number().int().min(1).optional(),
+  successThreshold: z.number().int().min(1).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    server: server.optional(),
+    identity: identity.optional(),
+    vocabulary: vocabulary.optional(),
+    layout: layout.optional(),
+    envelope: envelope.optional(),
+    httpCodes: z.partialRecord(level, z.number().int().min(100).max(599)).optional(),
+    deadline: duration.optional(),
+    paths: paths.optional(),
+    checkDefaults: checkDefaults.optional(),
+    vitals: vitals.optional(),
+    components: z.record(z.string(), component).optional(),
+    metrics: metrics.optional(),
+    auth: auth.optional(),
+    tiers: tiers.optional(),
+    rateLimits: rateLimits.optional(),
+    maintenance: maintenance.optional(),
+    live: live.optional(),
+    dashboard: dashboard.optional(),
+  })
+  .meta({ title: 'statuskit agent configuration' });
+
+/** A validated config: durations are milliseconds. */
+export type AgentConfig = z.output<typeof configSchema>;
+export type ComponentConfig = { check: string } & Record<string, unknown>;
