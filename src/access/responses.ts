@@ -6,19 +6,18 @@ function errorResponse(
   status: number,
   error: string,
   message: string,
-  headers: Record<string, string>,
+  headers: StatusResponse['headers'],
 ): StatusResponse {
   return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ error, message }) };
 }
 
 /**
- * 401 with every challenge joined into one `WWW-Authenticate` value (RFC 7235 allows a list).
- * `StatusResponse.headers` holds one string per name; see docs/access.md on why separate header
- * lines would be better for browsers.
+ * 401 with one `WWW-Authenticate` header line per challenge: browsers read one challenge per line,
+ * and curl then picks the strongest Digest algorithm (SHA-256) instead of the last one.
  */
 export function unauthorized(message: string, challenges: readonly string[]): StatusResponse {
-  const headers: Record<string, string> =
-    challenges.length > 0 ? { 'www-authenticate': challenges.join(', ') } : {};
+  const headers: Record<string, string | string[]> =
+    challenges.length > 0 ? { 'www-authenticate': [...challenges] } : {};
   return errorResponse(401, 'unauthorized', message, headers);
 }
 

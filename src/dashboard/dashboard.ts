@@ -159,7 +159,8 @@ async function pageVerdict(access: AccessControl | undefined, request: StatusReq
     return { headerAuth: scheme === 'basic' || scheme === 'digest' };
   }
   const { response } = decision;
-  const challenge = response.headers['www-authenticate'] ?? '';
+  const header = response.headers['www-authenticate'] ?? '';
+  const challenge = Array.isArray(header) ? header.join(', ') : header;
   return response.status === 429 || /\b(basic|digest)\b/i.test(challenge) ? { refusal: response } : {};
 }
 

@@ -16,9 +16,20 @@ export interface StatusRequest {
 
 export interface StatusResponse {
   status: number;
-  headers: Record<string, string>;
+  /** Header names lower-case; an array sends the header once per value (`WWW-Authenticate` challenges). */
+  headers: Record<string, string | string[]>;
   /** Bytes are preferred: rendered documents are cached as bytes. */
   body: Uint8Array | string;
+}
+
+/** Turns response headers into a fetch `Headers`, one line per array item. */
+export function toFetchHeaders(headers: StatusResponse['headers']): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) for (const item of value) out.append(name, item);
+    else out.set(name, value);
+  }
+  return out;
 }
 
 export function headerValue(headers: StatusRequest['headers'], name: string): string | undefined {

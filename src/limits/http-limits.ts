@@ -1,7 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AccessControl, Principal } from '../access/types.js';
+import { setKoaHeaders } from '../http/adapters/koa.js';
 import { fromIncoming, writeResponse } from '../http/adapters/node.js';
-import type { StatusRequest, StatusResponse } from '../http/types.js';
+import { type StatusRequest, type StatusResponse, toFetchHeaders } from '../http/types.js';
 import type { EnvelopeOptions } from '../render/envelope.js';
 import { rateLimitHeaders, refusal } from './headers.js';
 import type { RateLimiter } from './limiter.js';
@@ -100,18 +101,18 @@ export function httpLimits(limiter: RateLimiter, options: HttpLimitOptions = {})
           originalUrl: string;
           status: number;
           body: unknown;
-          set(h: Record<string, string>): void;
+          set(field: string, value: string | string[]): void;
         },
         next: () => Promise<unknown>,
       ) => {
         const verdict = await nodeDecide(ctx.req, ctx.originalUrl);
         if (verdict.refusal) {
           ctx.status = verdict.refusal.status;
-          ctx.set(verdict.refusal.headers);
+          setKoaHeaders(ctx, verdict.refusal.headers);
           ctx.body = verdict.refusal.body;
           return;
         }
-        ctx.set(verdict.headers);
+        setKoaHeaders(ctx, verdict.headers);
         await next();
       };
     },
@@ -186,7 +187,10 @@ function fromFetch(request: Request, remoteAddress: string | undefined): StatusR
 }
 
 function toFetchResponse(response: StatusResponse): Response {
-  return new Response(response.body as BodyInit, { status: response.status, headers: response.headers });
+  return new Response(response.body as BodyInit, {
+    status: response.status,
+    headers: toFetchHeaders(response.headers),
+  });
 }
 
 /** A limiter bug must not take the app down: 500, without the error's text. */

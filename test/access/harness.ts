@@ -45,7 +45,12 @@ export async function serveAccess(
       return;
     }
     const { status, headers, body } = decision.response;
-    seen.push({ url: request.url, authorization, status, wwwAuthenticate: headers['www-authenticate'] });
+    seen.push({
+      url: request.url,
+      authorization,
+      status,
+      wwwAuthenticate: [headers['www-authenticate'] ?? []].flat().join(', ') || undefined,
+    });
     afterAnswer?.(seen[seen.length - 1]);
     res.writeHead(status, headers);
     res.end(body);

@@ -170,10 +170,14 @@ describe('tiers and endpoint policies', () => {
     const decision = await access.authorize(request());
     if (decision.allowed) throw new Error('expected a refusal');
     expect(decision.response.status).toBe(401);
-    const challenge = decision.response.headers['www-authenticate'];
-    expect(challenge).toMatch(
-      /^Basic realm="statuskit", charset="UTF-8", Digest realm="statuskit".*algorithm=SHA-256.*algorithm=MD5.*, Bearer realm="statuskit"$/,
-    );
+    const challenges = decision.response.headers['www-authenticate'];
+    expect(Array.isArray(challenges)).toBe(true);
+    expect(challenges).toHaveLength(4);
+    const [basic, sha256, md5, bearer] = challenges as string[];
+    expect(basic).toBe('Basic realm="statuskit", charset="UTF-8"');
+    expect(sha256).toMatch(/^Digest realm="statuskit".*algorithm=SHA-256/);
+    expect(md5).toMatch(/^Digest realm="statuskit".*algorithm=MD5/);
+    expect(bearer).toBe('Bearer realm="statuskit"');
     expect(JSON.parse(String(decision.response.body))).toEqual({
       error: 'unauthorized',
       message: 'Authentication required',

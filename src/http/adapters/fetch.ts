@@ -1,5 +1,5 @@
 import type { StatusEndpoint } from '../handler.js';
-import type { StatusRequest } from '../types.js';
+import { type StatusRequest, toFetchHeaders } from '../types.js';
 
 /**
  * A fetch-style handler (`Request -> Response`) for Hono, Bun, Deno, Cloudflare-style runtimes.
@@ -20,6 +20,9 @@ export function fetchHandler(endpoint: StatusEndpoint) {
     };
     const response = await endpoint.handle(statusRequest);
     if (!response) return undefined;
-    return new Response(response.body as BodyInit, { status: response.status, headers: response.headers });
+    return new Response(response.body as BodyInit, {
+      status: response.status,
+      headers: toFetchHeaders(response.headers),
+    });
   };
 }

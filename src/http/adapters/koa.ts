@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { StatusEndpoint } from '../handler.js';
+import type { StatusResponse } from '../types.js';
 import { fromIncoming } from './node.js';
 
 export interface KoaContext {
@@ -7,7 +8,12 @@ export interface KoaContext {
   originalUrl: string;
   status: number;
   body: unknown;
-  set(headers: Record<string, string>): void;
+  set(field: string, value: string | string[]): void;
+}
+
+/** Copies response headers onto a Koa context (arrays become one header line per value). */
+export function setKoaHeaders(ctx: Pick<KoaContext, 'set'>, headers: StatusResponse['headers']): void {
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
 }
 
 /** Koa middleware: `app.use(status.koa())`. */
@@ -21,7 +27,7 @@ export function koaMiddleware(endpoint: StatusEndpoint) {
       return;
     }
     ctx.status = response.status;
-    ctx.set(response.headers);
+    setKoaHeaders(ctx, response.headers);
     ctx.body = typeof response.body === 'string' ? response.body : Buffer.from(response.body);
   };
 }
