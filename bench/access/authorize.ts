@@ -100,7 +100,7 @@ function digestRequests(count: number): StatusRequest[] {
   const probe = createAccess({ anonymous: 'refuse', authenticators: [digestAuthFor()] });
   const challenge = probe.authorize({ method: 'GET', url: '/status', headers: {} });
   if ('then' in challenge || challenge.allowed) throw new Error('expected a challenge');
-  const header = challenge.response.headers['www-authenticate'];
+  const header = [challenge.response.headers['www-authenticate']].flat().join(', ');
   const nonce = /nonce="([^"]+)"/.exec(header)![1];
   const opaque = /opaque="([^"]+)"/.exec(header)![1];
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');

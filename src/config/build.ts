@@ -11,14 +11,12 @@ import type { Authenticator } from '../access/index.js';
 import type { AccessControl } from '../access/types.js';
 import type { ExtraRoute, MetricsRenderer } from '../http/handler.js';
 import type { LiveFeed } from '../live/index.js';
-import { MetricsRegistry, renderPrometheusForAccept } from '../metrics/index.js';
+import { MetricsRegistry, metricsEndpoint } from '../metrics/index.js';
 import type { CheckFunction } from '../model/index.js';
 import { createStatus, type StatusKit, type StatusOptions } from '../status.js';
 import type { CheckOptions } from '../tree/check-runner.js';
 import { overallStatus } from '../tree/leaves.js';
 import type { NodeOptions } from '../tree/nodes.js';
-import { formatPath } from '../tree/paths.js';
-import { checkNodes } from '../tree/snapshot.js';
 import {
   cpuCheck,
   createVitals,
@@ -76,7 +74,12 @@ export async function buildAgent(config: AgentConfig): Promise<BuiltAgent> {
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
-    return createLiveFeed({ ...(config.live || {}), status, vitals, metrics: registry });
+    // The `metrics` topic carries the event-loop reading too, so the dashboard's chart fills.
+    const metrics = () => ({
+      ...(registry?.readStatus() ?? {}),
+      ...(vitals ? { eventLoop: vitals.process().eventLoop } : {}),
+    });
+    return createLiveFeed({ ...(config.live || {}), status, vitals, sources: { metrics } });
   });
   if (config.dashboard !== false) status.addRoute(lazyDashboard(status, config, livePaths));
   return {
@@ -268,18 +271,7 @@ function registerVitalsGauges(registry: MetricsRegistry, vitals: Vitals): void {
 }
 
 function metricsRenderer(registry: MetricsRegistry, config: AgentConfig): MetricsRenderer {
-  const options = typeof config.metrics === 'object' ? config.metrics : {};
-  return {
-    render(accept, snapshot) {
-      const checks = [...checkNodes(snapshot.root)].map((node) => ({
-        path: formatPath(node.path),
-        level: node.check!.level,
-        critical: node.critical,
-        durationMs: node.check!.durationMs,
-      }));
-      return renderPrometheusForAccept(registry, accept, { ...options, checks });
-    },
-  };
+  return metricsEndpoint(registry, typeof config.metrics === 'object' ? config.metrics : {});
 }
 
 async function accessOf(config: AgentConfig): Promise<AccessControl | undefined> {

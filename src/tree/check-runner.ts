@@ -93,14 +93,14 @@ export class CheckRunner {
    * The result to report now. Returns synchronously when a cached or background result can be
    * served (the hot path for cached documents), else a promise of a fresh single-flight run.
    */
-  current(): CheckResult | Promise<CheckResult> {
+  current(now = this.env.now()): CheckResult | Promise<CheckResult> {
     const { intervalMs, cacheMs } = this.options;
     if (intervalMs > 0) {
-      if (this.latest) return this.withStaleness(this.latest);
+      if (this.latest) return this.withStaleness(this.latest, now);
       this.startBackground();
       return this.inflight ?? this.run();
     }
-    if (this.latest && cacheMs > 0 && this.env.now() - this.latest.time < cacheMs) return this.latest;
+    if (this.latest && cacheMs > 0 && now - this.latest.time < cacheMs) return this.latest;
     return this.run();
   }
 
@@ -176,8 +176,8 @@ export class CheckRunner {
     }
   }
 
-  private withStaleness(result: CheckResult): CheckResult {
-    const age = this.env.now() - result.time;
+  private withStaleness(result: CheckResult, now: number): CheckResult {
+    const age = now - result.time;
     if (this.options.staleAfterMs > 0 && age > this.options.staleAfterMs) {
       return {
         ...result,

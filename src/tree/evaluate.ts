@@ -90,7 +90,8 @@ export class Evaluator {
   private read(slot: Slot, now: number): unknown {
     switch (slot.kind) {
       case 'check':
-        return slot.runner.current();
+        // One clock read per evaluation, not one per check.
+        return slot.runner.current(now);
       case 'provider':
         return slot.required ? readRequired(slot.read) : readProvider(slot.read);
       case 'timestamp':

@@ -11,8 +11,22 @@ export function fromIncoming(req: IncomingMessage): StatusRequest {
   };
 }
 
+const rawHeaders = new WeakMap<StatusResponse, string[]>();
+
+/**
+ * Writes a response. Cached responses are written many times: their headers are flattened once
+ * into the `[name, value, ...]` form `writeHead` takes without re-walking an object.
+ */
 export function writeResponse(res: ServerResponse, response: StatusResponse): void {
-  res.writeHead(response.status, response.headers);
+  let raw = rawHeaders.get(response);
+  if (!raw) {
+    raw = [];
+    for (const [name, value] of Object.entries(response.headers)) {
+      for (const item of Array.isArray(value) ? value : [value]) raw.push(name, item);
+    }
+    rawHeaders.set(response, raw);
+  }
+  res.writeHead(response.status, raw);
   res.end(response.body);
 }
 
