@@ -1,5 +1,4 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { redact as defaultRedact } from './access/redact.js';
 import type { AccessControl, Disclosure } from './access/types.js';
 import { expressMiddleware } from './http/adapters/express.js';
@@ -32,6 +31,7 @@ import type { NodeOptions } from './tree/nodes.js';
 import type { Snapshot } from './tree/snapshot.js';
 import { StatusTree } from './tree/tree.js';
 import { type Duration, optionalDuration } from './util/duration.js';
+import { listenOn } from './util/listen.js';
 
 export interface StatusOptions {
   /** Words for levels: a built-in name (`okKo`, `operational`, `passFail`, `upDown`, `okError`) or your own. */
@@ -251,19 +251,12 @@ export class StatusKit {
   async listen(options: ListenOptions = {}): Promise<RunningServer> {
     const server = createServer(options.listener ?? this.nodeListener(options.fallback));
     const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
+    const { port, url } = await listenOn(server, options.port ?? 0, host);
     const running: RunningServer = {
       server,
       port,
       host,
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url,
       close: () => this.closeServer(running),
     };
     this.servers.add(running);

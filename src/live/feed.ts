@@ -5,9 +5,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Snapshot } from '../tree/snapshot.js';
+import { listenOn } from '../util/listen.js';
 import { LiveEvent } from './event.js';
 import { type Channel, Hub, type Subscriber, type TopicProducer } from './hub.js';
 import type { LogSink } from './log-sink.js';
@@ -128,17 +128,8 @@ export class LiveFeed {
   ): Promise<LiveServer> {
     const server = createServer(this.nodeListener(options.fallback));
     this.attach(server);
-    const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const { port, url } = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');
     this.servers.add(server);
-    const port = (server.address() as AddressInfo).port;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return { server, port, url, close: () => this.closeServer(server) };
   }
 

@@ -95,20 +95,9 @@ export class Timer extends Histogram {
 
   /** Dropwizard metrics-servlet timer: Jackson's field order, durations in ms. */
   override toServletJSON(): TimerServletJSON {
-    const s = this.snapshot();
     const m = this.meter.toServletJSON();
     return {
-      count: s.count,
-      max: s.max,
-      mean: s.mean,
-      min: s.min,
-      p50: s.p50,
-      p75: s.p75,
-      p95: s.p95,
-      p98: s.p98,
-      p99: s.p99,
-      p999: s.p999,
-      stddev: s.stddev,
+      ...super.toServletJSON(),
       m15_rate: m.m15_rate,
       m1_rate: m.m1_rate,
       m5_rate: m.m5_rate,
