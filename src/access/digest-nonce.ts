@@ -84,6 +84,14 @@ export class NonceCounter {
     return advance(window, nc) ? 'fresh' : 'replayed';
   }
 
+  /**
+   * When a nonce is already in the window, it passed the HMAC check on its first use (entries are
+   * only added after that): its issue time can be trusted without verifying the HMAC again.
+   */
+  issuedAtOf(nonce: string): number | undefined {
+    return this.windows.get(nonce)?.issuedAt;
+  }
+
   get size(): number {
     return this.windows.size;
   }

@@ -11,6 +11,7 @@ import {
   principalOf,
   rejected,
 } from './authenticator.js';
+import { BoundedMap } from './bounded-map.js';
 import { NonceCounter, NonceMint } from './digest-nonce.js';
 import { safeEqualHex } from './secure-compare.js';
 import {
@@ -67,6 +68,8 @@ export function digestAuth(options: DigestOptions): Authenticator {
   // Opaque is derived from the secret so replicas sharing the secret agree on it.
   const opaque = createHmac('sha256', secret).update(`opaque:${realm}`).digest('base64url').slice(0, 22);
   const lookup = userLookup(options.users, 'digestAuth');
+  // HA2 = H(method:uri) is public and repeats for every poll of the same URL: hash it once.
+  const ha2Cache = new BoundedMap<string, string>(256);
 
   const verify = (
     request: StatusRequest,
@@ -74,9 +77,11 @@ export function digestAuth(options: DigestOptions): Authenticator {
     user: UserRecord | undefined | null,
     now: number,
   ) => {
-    const nonce = mint.check(params.nonce);
+    // A nonce seen before is known genuine: the per-request cost is then the response hash (and HA2).
+    const known = counter.issuedAtOf(params.nonce);
+    const nonce = known === undefined ? mint.check(params.nonce) : { valid: true as const, issuedAt: known };
     if (!nonce.valid) return rejected('invalid nonce');
-    if (!user || !responseMatches(user, params, request.method, realm))
+    if (!user || !responseMatches(user, params, request.method, realm, ha2Cache))
       return rejected('wrong user name or password');
     if (now - nonce.issuedAt > lifetime)
       return rejected('nonce expired', { stale: true, countsAsFailure: false });
@@ -112,9 +117,20 @@ export function digestAuth(options: DigestOptions): Authenticator {
   };
 }
 
-function responseMatches(user: UserRecord, params: DigestResponse, method: string, realm: string): boolean {
+function responseMatches(
+  user: UserRecord,
+  params: DigestResponse,
+  method: string,
+  realm: string,
+  ha2Cache: BoundedMap<string, string>,
+): boolean {
   const ha1 = ha1For(user, realm, params.algorithm);
-  const ha2 = digestHash(params.algorithm, `${method}:${params.uri}`);
+  const a2 = `${params.algorithm}:${method}:${params.uri}`;
+  let ha2 = ha2Cache.get(a2);
+  if (ha2 === undefined) {
+    ha2 = digestHash(params.algorithm, `${method}:${params.uri}`);
+    ha2Cache.set(a2, ha2);
+  }
   const nc = params.nc.toString(16).padStart(8, '0');
   const expected = digestHash(
     params.algorithm,
