@@ -90,8 +90,12 @@ export class LiveFeed {
   /** Serves the WebSocket feed on an existing server's `upgrade` event; returns a function that detaches it. */
   attach(server: Server): () => void {
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      // Other paths are left alone: the app's own WebSocket (or socket.io) server handles them.
-      this.ws.handleUpgrade(request, socket, head);
+      if (this.ws.handleUpgrade(request, socket, head)) return;
+      // Other paths belong to the app's own WebSocket (or socket.io) server; when there is none,
+      // answer rather than leave the socket hanging forever.
+      if (server.listenerCount('upgrade') === 1) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
     };
     server.on('upgrade', onUpgrade);
     const detach = () => {

@@ -54,10 +54,12 @@ export class Session implements Subscriber {
   constructor(
     private readonly feed: FeedContext,
     private readonly transport: SessionTransport,
+    /** Set when the upgrade request itself carried accepted credentials (Basic, Digest, API key header). */
+    preauthorized?: Disclosure,
   ) {
     const { config } = feed;
-    this.authenticated = !config.requireAuth;
-    this.disclosure = config.openDisclosure;
+    this.authenticated = !config.requireAuth || preauthorized !== undefined;
+    this.disclosure = preauthorized ?? config.openDisclosure;
     this.bucket = new TokenBucket(config.commandRate.perSecond, config.commandRate.burst);
     if (!this.authenticated) {
       this.authTimer = setTimeout(() => this.authTimedOut(), config.authTimeoutMs);

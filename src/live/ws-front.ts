@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Disclosure } from '../access/types.js';
+import { fromIncoming } from '../http/adapters/node.js';
 import type { LiveEvent } from './event.js';
 import { originAllowed, pathnameOf } from './origin.js';
 import { type FeedContext, Session, type SessionTransport } from './session.js';
@@ -71,10 +72,29 @@ export class WsFront {
     socket.once('close', () => {
       if (!accepted) this.capacity.release();
     });
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      accepted = true;
-      this.accept(ws, request);
+    this.preauthorize(request).then((preauthorized) => {
+      if (socket.destroyed) return;
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        accepted = true;
+        this.accept(ws, request, preauthorized);
+      });
     });
+  }
+
+  /**
+   * Credentials on the upgrade request itself (a browser resends Basic / Digest; API-key headers
+   * from other clients) authenticate the connection at once, as for the HTTP doors. Anything else —
+   * no credentials, refused ones — leaves the in-band `auth <credential>` command as the way in.
+   */
+  private async preauthorize(request: IncomingMessage): Promise<Disclosure | undefined> {
+    const access = this.feed.config.access;
+    if (!access) return undefined;
+    try {
+      const decision = await access.authorize(fromIncoming(request));
+      return decision.allowed && decision.principal ? decision.disclosure : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {
@@ -86,9 +106,9 @@ export class WsFront {
     stragglers.unref();
   }
 
-  private accept(ws: WebSocket, request: IncomingMessage): void {
+  private accept(ws: WebSocket, request: IncomingMessage, preauthorized?: Disclosure): void {
     const transport = this.transportFor(ws, request.socket.remoteAddress);
-    const peer: Peer = { ws, session: new Session(this.feed, transport), alive: true };
+    const peer: Peer = { ws, session: new Session(this.feed, transport, preauthorized), alive: true };
     this.peers.add(peer);
     ws.on('pong', () => {
       peer.alive = true;

@@ -156,6 +156,32 @@ describe('live feed: WebSocket transcript', () => {
     client.close();
   });
 
+  it('accepts credentials on the upgrade request itself (JWT bearer, Basic) and needs no auth command', async () => {
+    const { basicAuth } = await import('../../src/access/index.js');
+    const access = createAccess({
+      anonymous: 'refuse',
+      authenticators: [
+        jwtAuth({ secret: SECRET }),
+        basicAuth({ users: [{ username: 'ops', password: 'pa55-word', tier: 'admin' }] }),
+      ],
+    });
+    served = await serveFeed((status) => status.check('database', () => 'ok'), { vitals }, { access });
+    const bearer = await Client.open(served.wsUrl, { headers: { authorization: `Bearer ${await token()}` } });
+    expect((await bearer.askJson('sysinfo')).mem.total).toBeGreaterThan(0);
+    bearer.close();
+    const basic = await Client.open(served.wsUrl, {
+      headers: { authorization: `Basic ${Buffer.from('ops:pa55-word').toString('base64')}` },
+    });
+    expect((await basic.askJson('status')).database.status).toBe('ok');
+    basic.close();
+    // Wrong credentials on the upgrade do not open the feed: the auth command is still required.
+    const wrong = await Client.open(served.wsUrl, {
+      headers: { authorization: `Basic ${Buffer.from('ops:nope').toString('base64')}` },
+    });
+    expect(await wrong.ask('sysinfo')).toContain('unauthenticated');
+    wrong.close();
+  });
+
   it('works without auth when the endpoint needs none, and tiers limit topics', async () => {
     served = await serveFeed((status) => status.value('version', '9', { summary: true }), { vitals });
     const client = await Client.open(served.wsUrl);
@@ -234,6 +260,11 @@ describe('live feed: WebSocket transcript', () => {
     });
     await expect(Client.open(`ws://127.0.0.1:${served.port}/app/socket`)).rejects.toThrow('HTTP 418');
     expect(seen).toBe('/app/socket');
+  });
+
+  it('answers 404 to other upgrade paths when the app has no WebSocket server of its own', async () => {
+    served = await serveFeed(() => {});
+    await expect(Client.open(`ws://127.0.0.1:${served.port}/nowhere`)).rejects.toThrow('HTTP 404');
   });
 
   it('heartbeat terminates a peer that stops answering pings', async () => {
