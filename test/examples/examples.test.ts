@@ -74,6 +74,14 @@ describe('dydu (seed 001)', () => {
     expect(doc.status).toBe('Ok');
     expect(doc.date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
+    // The same meters on /metrics, with each application's check, valid for Prometheus.
+    const metrics = await sh(`curl -s "${base}/metrics"`);
+    expect(metrics.stdout).toMatch(/chat_http_errors_by_key_total\{bot="bot-0"\} 3/);
+    expect(metrics.stdout).toMatch(/statuskit_check_status\{check="applications.dialog"/);
+    const lint = await sh(`curl -s "${base}/metrics" | promtool check metrics`);
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.code).toBe(0);
+
     const summary = await curl(`"${ex.url}?details=false"`);
     expect(shapeErrors(JSON.parse(summary.body), loadShape('seed-001-summary'))).toEqual([]);
     expect(JSON.parse(summary.body).withDetails).toBe(false);
