@@ -103,7 +103,7 @@ export async function start({
     return { status: 204, headers: {}, body: '' };
   });
 
-  const server = await status.listen({ port, host, listener: maintenance.nodeListener() });
+  const server = await status.listen({ port, host });
   return {
     url: `${server.url}/v1/status`,
     lines: [`${server.url}/v1/status`, `X-Api-Key: ${key}`, `X-Api-Key (admin): ${adminKey}`],

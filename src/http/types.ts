@@ -12,6 +12,12 @@ export interface StatusRequest {
   headers: Readonly<Record<string, HeaderValue>>;
   /** The peer's address, for throttling and rate limits. */
   remoteAddress?: string;
+  /**
+   * Reads the body (bounded; `BodyError` beyond 16 KiB): raw bytes or text, or what the framework's
+   * body parser produced. Only a route that answers the request may call it, so bodies of requests
+   * that fall through to the app stay unread. Absent for transports without a body.
+   */
+  readBody?: () => Promise<unknown>;
 }
 
 export interface StatusResponse {

@@ -1,4 +1,5 @@
 import type { AccessControl } from '../access/types.js';
+import { BodyError } from '../http/body.js';
 import type { StatusRequest, StatusResponse } from '../http/types.js';
 import type { ErrorInfo } from '../render/envelope.js';
 import type { WindowInput } from './window.js';
@@ -13,8 +14,6 @@ export interface AdminOptions {
    * can reach it — only for a port bound to localhost or a trusted network.
    */
   allowWithoutAccess?: boolean;
-  /** Largest accepted JSON body (node listener wrapper). Default 16 KiB. */
-  maxBodyBytes?: number;
 }
 
 /** What the admin endpoint acts on. */
@@ -51,8 +50,7 @@ export async function authorizeAdmin(
  * components?, id?, announce? }`) when the transport supplied one as `request.body`, else the same
  * fields as query parameters (`components` comma-separated).
  */
-export function windowInputOf(request: StatusRequest): WindowInput {
-  const body = (request as StatusRequest & { body?: unknown }).body;
+export function windowInputOf(request: StatusRequest, body?: unknown): WindowInput {
   const fields = hasContent(body) ? parseBody(body) : queryFields(request.url);
   const components = fields.components;
   return {
@@ -67,10 +65,6 @@ export function windowInputOf(request: StatusRequest): WindowInput {
         : (components as WindowInput['components']),
     announce: fields.announce as string | undefined,
   };
-}
-
-export class BodyError extends Error {
-  override name = 'BodyError';
 }
 
 function hasContent(body: unknown): boolean {

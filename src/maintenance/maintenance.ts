@@ -1,12 +1,12 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
-import { fromIncoming, writeResponse } from '../http/adapters/node.js';
+import type { RequestListener } from 'node:http';
+import { BodyError } from '../http/body.js';
 import { json } from '../http/handler.js';
 import type { StatusRequest, StatusResponse } from '../http/types.js';
 import type { Level } from '../model/levels.js';
 import type { StatusKit } from '../status.js';
 import { parseMountPath } from '../tree/paths.js';
 import { type Duration, optionalDuration } from '../util/duration.js';
-import { type AdminOptions, authorizeAdmin, BodyError, windowInputOf } from './admin.js';
+import { type AdminOptions, authorizeAdmin, windowInputOf } from './admin.js';
 import { CronError } from './cron.js';
 import { type NoticeFormat, noticeFor, seedNotice } from './notice.js';
 import { type MaintenanceState, type Occurrence, stateAt } from './schedule.js';
@@ -181,26 +181,11 @@ export class Maintenance {
   }
 
   /**
-   * A `node:http` listener like `status.nodeListener()`, which also reads JSON bodies of
-   * `POST <status>/maintenance` (statuskit's transport-neutral request carries no body).
+   * Kept for existing callers: `status.nodeListener()` itself now hands JSON bodies of
+   * `POST <status>/maintenance` to the admin endpoint (every adapter supplies `readBody`).
    */
   nodeListener(fallback?: RequestListener): RequestListener {
-    const plain = this.status.nodeListener(fallback);
-    const maxBytes = this.admin?.maxBodyBytes ?? 16_384;
-    return (req, res) => {
-      if (req.method !== 'POST' || !this.isAdminPath(pathOf(req.url ?? '/'))) return plain(req, res);
-      readBody(req, maxBytes).then(
-        (body) =>
-          this.status
-            .handle({ ...fromIncoming(req), body } as StatusRequest)
-            .then((response) => writeResponse(res, response ?? this.error(404, 'not_found', 'no route'))),
-        (error: Error) =>
-          writeResponse(
-            res,
-            this.error(error instanceof BodyError ? 413 : 400, 'bad_request', error.message),
-          ),
-      );
-    };
+    return this.status.nodeListener(fallback);
   }
 
   /** Recomputes the state now; updates levels, notice and readiness when it changed. */
@@ -303,7 +288,10 @@ export class Maintenance {
         if (id) return this.error(404, 'not_found', 'POST to the maintenance endpoint itself');
         return json(
           201,
-          { started: describeWindow(this.start(windowInputOf(request))), notice: this.noticeNow() },
+          {
+            started: describeWindow(this.start(windowInputOf(request, await request.readBody?.()))),
+            notice: this.noticeNow(),
+          },
           false,
         );
       }
@@ -314,12 +302,8 @@ export class Maintenance {
       return json(200, { ended }, false);
     } catch (error) {
       if (error instanceof ConflictError) return this.error(409, 'conflict', error.message);
-      if (
-        error instanceof WindowError ||
-        error instanceof BodyError ||
-        error instanceof CronError ||
-        error instanceof RangeError
-      )
+      if (error instanceof BodyError) return this.error(error.status, 'bad_request', error.message);
+      if (error instanceof WindowError || error instanceof CronError || error instanceof RangeError)
         return this.error(400, 'bad_request', error.message);
       throw error;
     }
@@ -464,22 +448,4 @@ function pathOf(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new BodyError(`the body is larger than ${maxBytes} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -231,3 +231,85 @@ describe('state file', () => {
     expect(third.isActive()).toBe(false);
   });
 });
+
+describe('admin endpoint bodies through every adapter', () => {
+  const window = { message: 'Database upgrade', estimated_completion: '2099-01-01T00:00:00Z' };
+
+  async function expectStarted(base: string) {
+    const res = await fetch(`${base}/status/maintenance`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'admin-key', 'content-type': 'application/json' },
+      body: JSON.stringify(window),
+    });
+    expect(res.status).toBe(201);
+    const doc = (await (
+      await fetch(`${base}/status`, { headers: { 'x-api-key': 'reader-key' } })
+    ).json()) as any;
+    expect(doc.data.notice).toEqual({
+      type: 'maintenance',
+      message: 'Database upgrade',
+      estimated_completion: '2099-01-01T00:00:00Z',
+    });
+    const big = await fetch(`${base}/status/maintenance`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'admin-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'x'.repeat(20_000) }),
+    });
+    expect(big.status).toBe(413);
+  }
+
+  it('status.nodeListener() reads JSON bodies itself, and leaves the app its bodies', async () => {
+    const status = seedStatus();
+    createMaintenance(status, {});
+    let appBody = '';
+    const server = createServer(
+      status.nodeListener((req, res) => {
+        req.on('data', (c) => (appBody += c));
+        req.on('end', () => res.end('app'));
+      }),
+    );
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await expectStarted(base);
+    await fetch(`${base}/orders`, { method: 'POST', body: 'order=42' });
+    expect(appBody).toBe('order=42');
+  });
+
+  it('Express with express.json() before statuskit', async () => {
+    const { default: express } = await import('express');
+    const status = seedStatus();
+    createMaintenance(status, {});
+    const app = express();
+    app.use(express.json({ limit: '100kb' }));
+    app.use(status.express());
+    const server = createServer(app);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const res = await fetch(`${base}/status/maintenance`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'admin-key', 'content-type': 'application/json' },
+      body: JSON.stringify(window),
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('the fetch handler (Hono, Workers)', async () => {
+    const status = seedStatus();
+    createMaintenance(status, {});
+    const handle = status.fetch();
+    const res = await handle(
+      new Request('http://x/status/maintenance', {
+        method: 'POST',
+        headers: { 'x-api-key': 'admin-key', 'content-type': 'application/json' },
+        body: JSON.stringify(window),
+      }),
+    );
+    expect(res?.status).toBe(201);
+    const doc = (await (await handle(
+      new Request('http://x/status', { headers: { 'x-api-key': 'reader-key' } }),
+    ))!.json()) as any;
+    expect(doc.data.notice.message).toBe('Database upgrade');
+  });
+});

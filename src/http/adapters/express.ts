@@ -9,8 +9,13 @@ type Next = (error?: unknown) => void;
  * mounted under a prefix too (`app.use('/ops', ...)` with paths configured accordingly).
  */
 export function expressMiddleware(endpoint: StatusEndpoint) {
-  return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: Next): void => {
-    const request = fromIncoming(req);
+  return (
+    req: IncomingMessage & { originalUrl?: string; body?: unknown },
+    res: ServerResponse,
+    next: Next,
+  ): void => {
+    // A body parser mounted before statuskit has consumed the stream: its result is the body.
+    const request = fromIncoming(req, req.body);
     if (req.originalUrl) request.url = req.originalUrl;
     Promise.resolve(endpoint.handle(request)).then(
       (response) => (response ? writeResponse(res, response) : next()),

@@ -5,6 +5,8 @@ import { fromIncoming } from './node.js';
 
 export interface KoaContext {
   req: IncomingMessage;
+  /** `body` is set by body-parser middleware (koa-bodyparser, @koa/bodyparser). */
+  request?: { body?: unknown };
   originalUrl: string;
   status: number;
   body: unknown;
@@ -19,7 +21,7 @@ export function setKoaHeaders(ctx: Pick<KoaContext, 'set'>, headers: StatusRespo
 /** Koa middleware: `app.use(status.koa())`. */
 export function koaMiddleware(endpoint: StatusEndpoint) {
   return async (ctx: KoaContext, next: () => Promise<unknown>): Promise<void> => {
-    const request = fromIncoming(ctx.req);
+    const request = fromIncoming(ctx.req, ctx.request?.body);
     request.url = ctx.originalUrl;
     const response = await endpoint.handle(request);
     if (!response) {

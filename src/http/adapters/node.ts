@@ -1,13 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { nodeBodyReader } from '../body.js';
 import type { StatusEndpoint } from '../handler.js';
 import type { StatusRequest, StatusResponse } from '../types.js';
 
-export function fromIncoming(req: IncomingMessage): StatusRequest {
+export function fromIncoming(req: IncomingMessage, parsedBody?: unknown): StatusRequest {
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: req.headers,
     remoteAddress: req.socket.remoteAddress,
+    readBody: nodeBodyReader(req, parsedBody),
   };
 }
 
