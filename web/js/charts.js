@@ -114,10 +114,21 @@ export class LiveChart {
         cursor: { show: false },
         scales: {
           // A fixed two-minute window ending at the newest point: one point never stretches the axis to years.
-          x: { time: true, range: (_u, _lo, hi) => [hi - WINDOW_S, hi] },
+          x: {
+            time: true,
+            range: (_u, _lo, hi) => {
+              // Before the first point there is no `hi`: show the window ending now, not a date from nowhere.
+              const end = Number.isFinite(hi) ? hi : Date.now() / 1000;
+              return [end - WINDOW_S, end];
+            },
+          },
           y: { range: (_u, lo, hi) => [min ?? Math.min(0, lo), Math.max(max ?? 0, hi || 1)] },
         },
-        axes: [axis, { ...axis, size: 76, values: (_u, ticks) => ticks.map(format) }],
+        axes: [
+          // Clock time only: the window is two minutes, a date row would only crowd the ticks.
+          { ...axis, space: 70, values: (_u, ticks) => ticks.map(clockTime) },
+          { ...axis, size: 76, values: (_u, ticks) => ticks.map(format) },
+        ],
         series: [
           {},
           ...this.labels.map((label, i) => ({
@@ -155,4 +166,10 @@ export function renderDisks(list, disks, formatBytes) {
     return li;
   });
   list.replaceChildren(...rows);
+}
+
+function clockTime(seconds) {
+  const date = new Date(seconds * 1000);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
