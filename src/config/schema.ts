@@ -286,15 +286,9 @@ const maintenance = z.strictObject({
   retryAfter: duration.optional(),
 });
 
-const checkDefaults = z.strictObject({
-  timeout: duration.optional(),
-  cache: duration.optional(),
-  interval: duration.optional(),
-  staleAfter: duration.optional(),
-  critical: z.boolean().optional(),
-  failureThreshold: z.number().int().min(1).optional(),
-  successThreshold: z.number().int().min(1).optional(),
-});
+// Defaults apply to every check; a description or summary flag belongs to one component.
+const { description: _description, summary: _summary, ...defaultableRunnerOptions } = runnerOptions;
+const checkDefaults = z.strictObject(defaultableRunnerOptions);
 
 export const configSchema = z
   .strictObject({

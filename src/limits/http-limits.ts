@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AccessControl, Principal } from '../access/types.js';
+import type { FastifyLike } from '../http/adapters/fastify.js';
 import { setKoaHeaders } from '../http/adapters/koa.js';
 import { fromIncoming, writeResponse } from '../http/adapters/node.js';
 import { type StatusRequest, type StatusResponse, toFetchHeaders } from '../http/types.js';
@@ -119,15 +120,7 @@ export function httpLimits(limiter: RateLimiter, options: HttpLimitOptions = {})
 
     /** Fastify: `await app.register(limits.fastify())` — an `onRequest` hook for the whole app. */
     fastify() {
-      const plugin = async (app: {
-        addHook(
-          name: 'onRequest',
-          hook: (
-            request: { raw: IncomingMessage },
-            reply: { raw: ServerResponse; hijack(): void },
-          ) => Promise<void>,
-        ): unknown;
-      }) => {
+      const plugin = async (app: FastifyLike) => {
         app.addHook('onRequest', async (request, reply) => {
           const verdict = await nodeDecide(request.raw);
           if (verdict.refusal) reply.hijack();

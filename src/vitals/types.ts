@@ -1,3 +1,4 @@
+import type { NetDevCounters } from './proc-parse.js';
 /** Plain-data shapes produced by the vitals module. Every value is JSON-safe (numbers, strings, null). */
 
 /** One CPU core's usage over the last window, in percent of that core (0-100). */
@@ -72,16 +73,7 @@ export interface DiskInfo {
   error?: string;
 }
 
-export interface NetworkInterfaceStats {
-  name: string;
-  rxBytes: number;
-  rxPackets: number;
-  rxErrors: number;
-  rxDropped: number;
-  txBytes: number;
-  txPackets: number;
-  txErrors: number;
-  txDropped: number;
+export interface NetworkInterfaceStats extends NetDevCounters {
   /** Per-second rates over the last window; 0 for the first sample of an interface. */
   rxBytesPerSec: number;
   txBytesPerSec: number;
