@@ -26,7 +26,13 @@ export interface CheckContext {
   signal: AbortSignal;
 }
 
-export type CheckFunction = (ctx: CheckContext) => CheckReturn | Promise<CheckReturn>;
+/**
+ * A check. Async checks may resolve to any string: TypeScript widens `return 'ok'` to `string` in
+ * an async function whose expected type is a union, so requiring a `Level` there would reject
+ * correct code. A word that is not a level is reported at run time as a failed check
+ * (`check returned "okay"; expected a level ...`); sync returns and `{ level }` objects stay checked.
+ */
+export type CheckFunction = (ctx: CheckContext) => CheckReturn | Promise<CheckReturn | (string & {})>;
 
 /** A finished evaluation of one check, as kept by the runner and put into snapshots. */
 export interface CheckResult {

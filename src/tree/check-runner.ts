@@ -205,7 +205,7 @@ async function invoke(
 }
 
 /** Accepts what a check may return and turns it into a result; anything else is a bug in the check. */
-export function normalize(value: CheckReturn): Omit<CheckResult, 'durationMs' | 'time'> {
+export function normalize(value: CheckReturn | string): Omit<CheckResult, 'durationMs' | 'time'> {
   if (value === true) return { level: 'ok' };
   if (value === false) return { level: 'critical' };
   if (isLevel(value)) return { level: value };

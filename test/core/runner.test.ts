@@ -31,6 +31,12 @@ describe('CheckRunner', () => {
     expect(typeof r.time).toBe('number');
   });
 
+  it('reports an async check resolving to a word that is not a level as a failed check', async () => {
+    const r = await runner(async () => 'okay').run();
+    expect(r).toMatchObject({ level: 'critical', reason: 'error' });
+    expect(r.message).toBe('check returned "okay"; expected a level, a boolean or { level, ... }');
+  });
+
   it('reports a check returning garbage as a failure, not a crash', async () => {
     const r = await runner(() => 42 as never).run();
     expect(r).toMatchObject({ level: 'critical', reason: 'error' });
