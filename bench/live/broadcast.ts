@@ -32,7 +32,9 @@ function connect(mode: Mode, port: number): Promise<RawClient> {
 }
 
 async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(serverScript, [mode], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  // PROFILE=1 writes a .cpuprofile per server (in bench/results/) to see where its time goes.
+  const profile = process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [];
+  const child = fork(serverScript, [mode], { execArgv: ['--import', 'tsx', ...profile], stdio: 'inherit' });
   const port = await new Promise<number>((resolve) => child.once('message', (m: any) => resolve(m.port)));
   return { child, port };
 }
