@@ -1,15 +1,9 @@
-import type { Components, MaintenanceWindow, RecurringWindow } from './window.js';
+import type { MaintenanceWindow, RecurringWindow } from './window.js';
 
 /** One concrete window: a one-off window, or one occurrence of a recurring one. */
-export interface Occurrence {
+export interface Occurrence extends Omit<MaintenanceWindow, 'announceMs'> {
   /** The window's id; for recurring windows `<id>@<start ISO>` (what ending one occurrence suppresses). */
   key: string;
-  id: string;
-  message: string;
-  start: number;
-  end?: number;
-  estimatedCompletion?: number;
-  components: Components;
   recurring: boolean;
 }
 
