@@ -70,6 +70,8 @@ export class CheckRunner {
   private latest: CheckResult | undefined;
   private inflight: Promise<CheckResult> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The run in progress, so shutdown can abort its I/O. */
+  private running: AbortController | undefined;
   private stopped = false;
   private readonly hysteresis: Hysteresis;
   /** Counts actual executions of the check function (observability and tests). */
@@ -118,10 +120,12 @@ export class CheckRunner {
     this.timer.unref();
   }
 
+  /** Stops background refresh and aborts a run in progress (its signal's reason says `shutdown`). */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.running?.abort(new CheckShutdownError());
   }
 
   /** One single-flight execution: concurrent callers share the same promise. */
@@ -140,6 +144,7 @@ export class CheckRunner {
     this.runs++;
     const started = this.env.now();
     const controller = new AbortController();
+    this.running = controller;
     const { timeoutMs } = this.options;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -164,15 +169,17 @@ export class CheckRunner {
       return { ...outcome, durationMs, time: finished };
     } catch (error) {
       const finished = this.env.now();
+      const shutdown = controller.signal.reason instanceof CheckShutdownError;
       return {
         level: 'critical',
-        reason: 'error',
+        reason: shutdown ? 'aborted' : 'error',
         message: this.env.redact(errorMessage(error)),
         durationMs: Math.round(finished - started),
         time: finished,
       };
     } finally {
       clearTimeout(timer);
+      if (this.running === controller) this.running = undefined;
     }
   }
 
@@ -187,6 +194,13 @@ export class CheckRunner {
       };
     }
     return result;
+  }
+}
+
+export class CheckShutdownError extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super('statuskit is shutting down');
   }
 }
 

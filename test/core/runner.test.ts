@@ -151,6 +151,29 @@ describe('CheckRunner', () => {
     expect(seen).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'critical', 'critical', 'ok']);
   });
 
+  it('aborts a run in progress on stop (shutdown), with a reason that says so', async () => {
+    let signal: AbortSignal | undefined;
+    const r = runner(
+      (ctx) => {
+        signal = ctx.signal;
+        return new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+        );
+      },
+      { timeout: 10_000 },
+    );
+    const result = r.run();
+    await sleep(10);
+    r.stop();
+    expect(signal?.aborted).toBe(true);
+    expect((signal!.reason as Error).message).toBe('statuskit is shutting down');
+    expect(await result).toMatchObject({
+      level: 'critical',
+      reason: 'aborted',
+      message: 'statuskit is shutting down',
+    });
+  });
+
   it('validates options', () => {
     expect(() => runner(() => true, { failureThreshold: 0 })).toThrow(/failureThreshold/);
     expect(() => runner(() => true, { timeout: 'soon' })).toThrow(/timeout: expected a duration/);
