@@ -188,42 +188,60 @@ function writeChecks(w: Writer, checks: readonly PrometheusCheck[]): void {
   for (const c of checks) w.sample(duration, c.durationMs / 1000, `check="${escapeLabel(String(c.path))}"`);
 }
 
+/** The process series, as prom-client names them: [name, type, help, value]. */
+const PROCESS_SERIES: ReadonlyArray<
+  readonly [
+    string,
+    'counter' | 'gauge',
+    string,
+    (v: ReturnType<typeof readProcessVitals>) => number | undefined,
+  ]
+> = [
+  ['process_cpu_user_seconds_total', 'counter', 'User CPU time spent in seconds', (v) => v.cpuUserSeconds],
+  [
+    'process_cpu_system_seconds_total',
+    'counter',
+    'System CPU time spent in seconds',
+    (v) => v.cpuSystemSeconds,
+  ],
+  [
+    'process_cpu_seconds_total',
+    'counter',
+    'Total user and system CPU time spent in seconds',
+    (v) => v.cpuUserSeconds + v.cpuSystemSeconds,
+  ],
+  [
+    'process_start_time_seconds',
+    'gauge',
+    'Start time of the process since unix epoch in seconds',
+    (v) => v.startTimeSeconds,
+  ],
+  ['process_uptime_seconds', 'gauge', 'Seconds since the process started', (v) => v.uptimeSeconds],
+  ['process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes', (v) => v.residentMemoryBytes],
+  ['process_open_fds', 'gauge', 'Number of open file descriptors', (v) => v.openFds],
+  ['nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size in bytes', (v) => v.heapTotalBytes],
+  ['nodejs_heap_size_used_bytes', 'gauge', 'V8 heap used in bytes', (v) => v.heapUsedBytes],
+  [
+    'nodejs_external_memory_bytes',
+    'gauge',
+    'Memory of C++ objects bound to JavaScript in bytes',
+    (v) => v.externalMemoryBytes,
+  ],
+  [
+    'nodejs_array_buffers_bytes',
+    'gauge',
+    'Memory of ArrayBuffers and SharedArrayBuffers in bytes',
+    (v) => v.arrayBuffersBytes,
+  ],
+];
+
 function writeProcess(w: Writer): void {
   const v = readProcessVitals();
-  w.sample(
-    w.family('process_cpu_user_seconds_total', 'counter', 'User CPU time spent in seconds'),
-    v.cpuUserSeconds,
-  );
-  w.sample(
-    w.family('process_cpu_system_seconds_total', 'counter', 'System CPU time spent in seconds'),
-    v.cpuSystemSeconds,
-  );
-  w.sample(
-    w.family('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds'),
-    v.cpuUserSeconds + v.cpuSystemSeconds,
-  );
-  w.sample(
-    w.family('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds'),
-    v.startTimeSeconds,
-  );
-  w.sample(w.family('process_uptime_seconds', 'gauge', 'Seconds since the process started'), v.uptimeSeconds);
-  w.sample(
-    w.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes'),
-    v.residentMemoryBytes,
-  );
-  if (v.openFds !== undefined) {
-    w.sample(w.family('process_open_fds', 'gauge', 'Number of open file descriptors'), v.openFds);
+  for (const [name, type, help, read] of PROCESS_SERIES) {
+    const value = read(v);
+    // Absent readings (open fds off Linux) are left out rather than written as NaN.
+    if (value !== undefined) w.sample(w.family(name, type, help), value);
   }
-  w.sample(w.family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size in bytes'), v.heapTotalBytes);
-  w.sample(w.family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap used in bytes'), v.heapUsedBytes);
-  w.sample(
-    w.family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript in bytes'),
-    v.externalMemoryBytes,
-  );
-  w.sample(
-    w.family('nodejs_array_buffers_bytes', 'gauge', 'Memory of ArrayBuffers and SharedArrayBuffers in bytes'),
-    v.arrayBuffersBytes,
-  );
   const [major, minor, patch] = v.nodeVersion.split('.');
   w.sample(
     w.family('nodejs_version_info', 'info', 'Node.js version'),
