@@ -2,7 +2,8 @@
  * One broadcast server in its own process, so its CPU and RSS are measured alone.
  * Modes: `statuskit` (live feed, pre-framed), `statuskit-send` (live feed through ws.send),
  * `bare` (ws, pre-serialized Buffer sent to every client), `socketio` (io.emit of the object).
- * Talks to the parent over IPC: sends {port}, answers {cpuPercent, rssMB} to {measure: ms}.
+ * Talks to the parent over IPC: sends {port}, answers {cpuPercent, userPercent, rssMB, open} to
+ * {measure: ms}.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +68,8 @@ process.on('message', (message: { measure?: number }) => {
     const elapsedMs = performance.now() - t0;
     process.send!({
       cpuPercent: ((used.user + used.system) / 1000 / elapsedMs) * 100,
+      // Kernel time is mostly the socket writes, and on loopback the clients' TCP receive path too.
+      userPercent: (used.user / 1000 / elapsedMs) * 100,
       rssMB: rss / 2 ** 20,
       open: openConnections(),
     });
