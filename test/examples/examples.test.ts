@@ -81,6 +81,13 @@ describe('dydu (seed 001)', () => {
     const lint = await sh(`curl -s "${base}/metrics" | promtool check metrics`);
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.code).toBe(0);
+    // Asked for OpenMetrics, the same endpoint passes the reference parser.
+    const openMetrics = await sh(
+      `curl -s -H 'Accept: application/openmetrics-text; version=1.0.0' "${base}/metrics" | ` +
+        `/usr/bin/python3 -c 'import sys; from prometheus_client.openmetrics.parser import text_string_to_metric_families as p; print(len(list(p(sys.stdin.read()))))'`,
+    );
+    expect(openMetrics.stderr).toBe('');
+    expect(Number(openMetrics.stdout)).toBeGreaterThan(5);
 
     const summary = await curl(`"${ex.url}?details=false"`);
     expect(shapeErrors(JSON.parse(summary.body), loadShape('seed-001-summary'))).toEqual([]);

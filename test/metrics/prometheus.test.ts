@@ -16,6 +16,21 @@ function promtool(body: string): { status: number | null; output: string } {
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
+/**
+ * The Prometheus project's reference OpenMetrics parser (python3-prometheus-client), which is
+ * strict about the exposition format; installed promtool 2.42 only reads the 0.0.4 text format.
+ */
+function openMetricsParser(body: string): { status: number | null; output: string } {
+  const script = [
+    'import sys',
+    'from prometheus_client.openmetrics.parser import text_string_to_metric_families',
+    'families = list(text_string_to_metric_families(sys.stdin.read()))',
+    'print(" ".join(sorted(f.name + ":" + f.type for f in families)))',
+  ].join('\n');
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { input: body, encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
+}
+
 function populated(): { registry: MetricsRegistry; clock: ManualClock } {
   const clock = new ManualClock(0);
   const registry = new MetricsRegistry({ clock });
@@ -119,6 +134,24 @@ describe('renderPrometheus (OpenMetrics)', () => {
       if (typeMatch) family = typeMatch[1];
       else if (line !== '' && !line.startsWith('#')) expect(line.startsWith(family)).toBe(true);
     }
+  });
+
+  it('is accepted by the reference OpenMetrics parser, types and all', () => {
+    const { registry } = populated();
+    const result = openMetricsParser(renderPrometheus(registry, { openMetrics: true, checks }).body);
+    expect(result.output).not.toMatch(/Error|Traceback/);
+    expect(result.status).toBe(0);
+    const families = result.output.split(' ');
+    expect(families).toContain('jobs_done:counter');
+    expect(families).toContain('payload_bytes:summary');
+    expect(families).toContain('nodejs_version:info');
+    expect(families).toContain('statuskit_check_status:gauge');
+  });
+
+  it('the reference parser rejects a broken document (the check can fail)', () => {
+    const { registry } = populated();
+    const body = renderPrometheus(registry, { openMetrics: true }).body.replace('# EOF\n', '');
+    expect(openMetricsParser(body).status).not.toBe(0);
   });
 });
 
