@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyAuth, createAccess, createMaintenance } from '../../src/index.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { get, serve } from './helpers.js';
 
 /**
@@ -36,15 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stop();
 });
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x / 0x7fffffff;
-  };
-}
 
 const PIECES = [
   'status',
@@ -129,7 +121,7 @@ function rawExchange(payload: string): Promise<string> {
 
 describe('hostile input', () => {
   it('answers 2000 generated requests with JSON and never a stack or a 500', async () => {
-    const next = random(42);
+    const next = seededRandom(42);
     for (let i = 0; i < 2000; i++) {
       const { method, path, headers } = hostileRequest(next);
       const body = method === 'POST' && next() < 0.5 ? pickBody(next) : undefined;

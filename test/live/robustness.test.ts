@@ -6,6 +6,7 @@ import { createAccess, jwtAuth } from '../../src/access/index.js';
 import { createLogSink } from '../../src/live/index.js';
 import { MetricsRegistry, RequestMetrics } from '../../src/metrics/index.js';
 import { createVitals } from '../../src/vitals/index.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { Client, type Served, SseClient, serveFeed, sleep } from './helpers.js';
 
 /**
@@ -67,15 +68,6 @@ afterAll(async () => {
   bystander?.close();
   await served?.stop();
 });
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x / 0x7fffffff;
-  };
-}
 
 const WORDS = [
   'auth',
@@ -144,7 +136,7 @@ function expectWellFormed(reply: string): void {
 describe('live feed robustness', () => {
   it('2000 seeded hostile commands: every reply well formed, the connection and the feed survive', async () => {
     const client = await Client.open(served.wsUrl);
-    const next = random(20261122);
+    const next = seededRandom(20261122);
     const before = bystanderPushes;
     const credential = await token();
     let sent = 0;
