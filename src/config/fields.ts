@@ -3,6 +3,7 @@
  * come out as milliseconds, so the rest of the loader never parses text again.
  */
 import { z } from 'zod';
+import { resolveTimeZone } from '../maintenance/zone.js';
 import { parseDuration } from '../util/duration.js';
 
 const DURATION_HINT = 'expected a duration like "2s"';
@@ -19,6 +20,20 @@ export const duration = z
     }
   })
   .meta({ description: 'Milliseconds, or text like "250ms", "5s", "1m", "1m30s"' });
+
+/** An IANA time zone name, checked against Node's time-zone data so the error carries its path. */
+export const timeZone = z
+  .string()
+  .superRefine((value, ctx) => {
+    try {
+      resolveTimeZone(value);
+    } catch (error) {
+      // The problem line appends the value itself (`, got "Europe/Pari"`): keep only the hint.
+      const hint = (error as Error).message.replace(/^.*?(unknown time zone) "[^"]*"/, '$1');
+      ctx.addIssue({ code: 'custom', message: hint.replace(/^timeZone: /, '').replace(/, got .*$/, '') });
+    }
+  })
+  .meta({ description: 'IANA time zone, e.g. "Europe/Paris"; default "UTC"' });
 
 export const level = z.enum(['ok', 'unknown', 'warning', 'maintenance', 'critical']);
 

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 import { checkKinds } from '../checks/index.js';
-import { duration, level, mountPath, percent, port, runnerOptions, withDurationFields } from './fields.js';
+import {
+  duration,
+  level,
+  mountPath,
+  percent,
+  port,
+  runnerOptions,
+  timeZone,
+  withDurationFields,
+} from './fields.js';
 
 const words = z.partialRecord(level, z.string());
 
@@ -262,6 +271,7 @@ const maintenance = z.strictObject({
         cron: z.string().optional(),
         weekly: z.strictObject({ day: z.string(), at: z.string() }).optional(),
         daily: z.strictObject({ at: z.string() }).optional(),
+        timeZone: timeZone.optional(),
         duration,
         components: affected.optional(),
         announce: duration.optional(),
@@ -270,6 +280,7 @@ const maintenance = z.strictObject({
     .optional(),
   notice: z.strictObject({ path: z.union([z.string(), z.literal(false)]).optional() }).optional(),
   announce: duration.optional(),
+  timeZone: timeZone.optional(),
   /** `POST`/`DELETE <status>/maintenance` for admins; false turns it off. */
   admin: z
     .union([

@@ -1,13 +1,27 @@
+import { resolveTimeZone, type TimeZone } from './zone.js';
+
 /**
- * Five-field cron expressions (`minute hour day-of-month month day-of-week`), evaluated in UTC.
- * Fields take `*`, numbers, ranges `a-b`, steps `*\/n` or `a-b/n`, and lists `a,b`; day of week is
- * 0-6 (Sunday 0, 7 also Sunday) or `sun`..`sat`, months 1-12 or `jan`..`dec`. As in classic cron,
- * when both day fields are restricted a day matching either one matches.
+ * Five-field cron expressions (`minute hour day-of-month month day-of-week`), read on the wall
+ * clock of an IANA time zone (default UTC). Fields take `*`, numbers, ranges `a-b`, steps `*\/n`
+ * or `a-b/n`, and lists `a,b`; day of week is 0-6 (Sunday 0, 7 also Sunday) or `sun`..`sat`,
+ * months 1-12 or `jan`..`dec`. As in classic cron, when both day fields are restricted a day
+ * matching either one matches.
+ *
+ * Daylight-saving time: a local time skipped by a spring-forward gap runs at the first instant
+ * after the gap (the moment of the change); a local time shown twice at fall-back runs once, at its
+ * first occurrence.
  */
 export interface CronSchedule {
   readonly text: string;
+  /** The IANA name of the zone whose wall clock the fields are read on (`UTC` by default). */
+  readonly timeZone: string;
   /** The first matching minute strictly after `afterMs` (ms since the epoch); undefined if none within 5 years. */
   next(afterMs: number): number | undefined;
+}
+
+export interface CronOptions {
+  /** IANA time zone (`Europe/Paris`); default `UTC`. Unknown names throw a `TimeZoneError`. */
+  timeZone?: string;
 }
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -18,7 +32,20 @@ export class CronError extends Error {
   override name = 'CronError';
 }
 
-export function parseCron(text: string): CronSchedule {
+export function parseCron(text: string, options: CronOptions = {}): CronSchedule {
+  const zone = resolveTimeZone(options.timeZone ?? 'UTC');
+  const fields = parseFields(text);
+  return { text, timeZone: zone.name, next: (afterMs) => nextInZone(zone, fields, afterMs) };
+}
+
+interface Fields {
+  minutes: Set<number>;
+  hours: Set<number>;
+  months: Set<number>;
+  dayMatches(date: Date): boolean;
+}
+
+function parseFields(text: string): Fields {
   if (typeof text !== 'string') throw new CronError('cron: expected a string like "0 2 * * sun"');
   const parts = text.trim().split(/\s+/);
   if (parts.length !== 5) throw new CronError(`cron "${text}": expected 5 fields, got ${parts.length}`);
@@ -37,30 +64,45 @@ export function parseCron(text: string): CronSchedule {
     if (anyWeekday) return dom;
     return dom || dow;
   };
+  return { minutes, hours, months, dayMatches };
+}
 
-  return {
-    text,
-    next(afterMs) {
-      const date = new Date(Math.floor(afterMs / MINUTE) * MINUTE + MINUTE);
-      const limit = afterMs + 5 * 366 * 86_400_000;
-      while (date.getTime() <= limit) {
-        if (!months.has(date.getUTCMonth() + 1)) {
-          date.setUTCMonth(date.getUTCMonth() + 1, 1);
-          date.setUTCHours(0, 0, 0, 0);
-        } else if (!dayMatches(date)) {
-          date.setUTCDate(date.getUTCDate() + 1);
-          date.setUTCHours(0, 0, 0, 0);
-        } else if (!hours.has(date.getUTCHours())) {
-          date.setUTCHours(date.getUTCHours() + 1, 0, 0, 0);
-        } else if (!minutes.has(date.getUTCMinutes())) {
-          date.setUTCMinutes(date.getUTCMinutes() + 1, 0, 0);
-        } else {
-          return date.getTime();
-        }
-      }
-      return undefined;
-    },
-  };
+/** The first matching wall-clock minute strictly after `afterLocal` (both fake-UTC ms), up to `limit`. */
+function nextLocalMinute(fields: Fields, afterLocal: number, limit: number): number | undefined {
+  const date = new Date(Math.floor(afterLocal / MINUTE) * MINUTE + MINUTE);
+  while (date.getTime() <= limit) {
+    if (!fields.months.has(date.getUTCMonth() + 1)) {
+      date.setUTCMonth(date.getUTCMonth() + 1, 1);
+      date.setUTCHours(0, 0, 0, 0);
+    } else if (!fields.dayMatches(date)) {
+      date.setUTCDate(date.getUTCDate() + 1);
+      date.setUTCHours(0, 0, 0, 0);
+    } else if (!fields.hours.has(date.getUTCHours())) {
+      date.setUTCHours(date.getUTCHours() + 1, 0, 0, 0);
+    } else if (!fields.minutes.has(date.getUTCMinutes())) {
+      date.setUTCMinutes(date.getUTCMinutes() + 1, 0, 0);
+    } else {
+      return date.getTime();
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks the zone's wall clock (fake-UTC ms, see zone.ts) from the local time at `afterMs`. A
+ * matching local time whose instant is not after `afterMs` already happened: it is a repeat of a
+ * fall-back hour (which runs once), or a skipped time that ran at the end of its gap.
+ */
+function nextInZone(zone: TimeZone, fields: Fields, afterMs: number): number | undefined {
+  let local = zone.wallClock(afterMs);
+  const limit = local + 5 * 366 * 86_400_000;
+  for (;;) {
+    const candidate = nextLocalMinute(fields, local, limit);
+    if (candidate === undefined) return undefined;
+    const instant = zone.instantOf(candidate);
+    if (instant > afterMs) return instant;
+    local = candidate;
+  }
 }
 
 function field(

@@ -1,5 +1,5 @@
 export { type AdminOptions, authorizeAdmin, windowInputOf } from './admin.js';
-export { CronError, type CronSchedule, parseCron } from './cron.js';
+export { CronError, type CronOptions, type CronSchedule, parseCron } from './cron.js';
 export { ConflictError, createMaintenance, Maintenance, type MaintenanceOptions } from './maintenance.js';
 export { type NoticeFormat, noticeFor, seedNotice } from './notice.js';
 export { type MaintenanceState, type Occurrence, stateAt } from './schedule.js';
@@ -7,6 +7,7 @@ export { loadState, type PersistedState, saveState } from './state-file.js';
 export {
   DEFAULT_MESSAGE,
   type MaintenanceWindow,
+  type RecurringDefaults,
   type RecurringInput,
   type RecurringWindow,
   resolveRecurring,
@@ -15,3 +16,4 @@ export {
   WindowError,
   type WindowInput,
 } from './window.js';
+export { resolveTimeZone, type TimeZone, TimeZoneError } from './zone.js';

@@ -20,12 +20,15 @@ import {
   WindowError,
   type WindowInput,
 } from './window.js';
+import { resolveTimeZone } from './zone.js';
 
 export interface MaintenanceOptions {
   /** One-off windows declared in code or config. */
   windows?: readonly WindowInput[];
-  /** Recurring windows (cron, weekly, daily; UTC). */
+  /** Recurring windows (cron, weekly, daily), each on the clock of its `timeZone`. */
   recurring?: readonly RecurringInput[];
+  /** IANA time zone of recurring windows that name none (`Europe/Paris`). Default `UTC`. */
+  timeZone?: string;
   /** Where the notice goes in the document (`false`: nowhere), and its shape. Default path `notice`. */
   notice?: { path?: string | false; format?: NoticeFormat };
   /** Upcoming windows appear in the notice this long before they start. Default 24 h. */
@@ -93,7 +96,9 @@ export class Maintenance {
     this.partialLevel = options.partialLevel ?? 'warning';
     const now = this.clock();
     this.declared = (options.windows ?? []).map((input) => resolveWindow(input, now));
-    this.recurring = (options.recurring ?? []).map(resolveRecurring);
+    // Checked even without recurring windows: a typo should fail at start, not when one is added.
+    const defaults = { timeZone: resolveTimeZone(options.timeZone ?? 'UTC', 'maintenance timeZone').name };
+    this.recurring = (options.recurring ?? []).map((input) => resolveRecurring(input, defaults));
     assertUniqueIds([...this.declared, ...this.recurring]);
     const noticeOption = options.notice?.path;
     this.noticePath = noticeOption === false ? undefined : parseMountPath(noticeOption ?? 'notice').join('.');
@@ -167,6 +172,7 @@ export class Maintenance {
         id: w.id,
         message: w.message,
         cron: w.schedule.text,
+        time_zone: w.schedule.timeZone,
         duration_ms: w.durationMs,
         components: w.components,
       })),

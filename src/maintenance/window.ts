@@ -1,6 +1,7 @@
 import { parseMountPath } from '../tree/paths.js';
 import { type Duration, parseDuration } from '../util/duration.js';
 import { type CronSchedule, parseCron } from './cron.js';
+import { resolveTimeZone } from './zone.js';
 
 export type TimeInput = Date | string | number;
 
@@ -22,17 +23,22 @@ export interface WindowInput {
   announce?: Duration;
 }
 
-/** A window that repeats: `cron` (UTC), or the shorthands `weekly` / `daily`. */
+/** A window that repeats: `cron`, or the shorthands `weekly` / `daily`, on the clock of `timeZone`. */
 export interface RecurringInput {
   id?: string;
   message?: string;
-  /** `minute hour day-of-month month day-of-week`, UTC: `0 2 * * sun`. */
+  /** `minute hour day-of-month month day-of-week`: `0 2 * * sun`. */
   cron?: string;
-  /** Every week: `{ day: 'sun', at: '02:00' }` (UTC). */
+  /** Every week: `{ day: 'sun', at: '02:00' }`. */
   weekly?: { day: string; at: string };
-  /** Every day: `{ at: '03:30' }` (UTC). */
+  /** Every day: `{ at: '03:30' }`. */
   daily?: { at: string };
-  /** How long each occurrence lasts: `'2h'`. */
+  /**
+   * IANA time zone whose wall clock the schedule follows, daylight-saving time included
+   * (`Europe/Paris`). Default: the maintenance's `timeZone`, else `UTC`.
+   */
+  timeZone?: string;
+  /** How long each occurrence lasts, in elapsed time (a DST change inside it does not stretch it): `'2h'`. */
   duration: Duration;
   components?: readonly string[] | 'all';
   announce?: Duration;
@@ -92,25 +98,38 @@ export function resolveWindow(input: WindowInput, now: number): MaintenanceWindo
   return window;
 }
 
-export function resolveRecurring(input: RecurringInput): RecurringWindow {
+/** What a recurring window takes from its maintenance when it does not say. */
+export interface RecurringDefaults {
+  /** IANA time zone. Default `UTC`. */
+  timeZone?: string;
+}
+
+export function resolveRecurring(input: RecurringInput, defaults: RecurringDefaults = {}): RecurringWindow {
   if (typeof input !== 'object' || input === null)
     throw new WindowError('a recurring window must be an object');
-  const forms = [input.cron, input.weekly, input.daily].filter((form) => form !== undefined).length;
-  if (forms !== 1) throw new WindowError('a recurring window needs exactly one of `cron`, `weekly`, `daily`');
-  let cron = input.cron;
-  if (input.weekly) cron = `${clock(input.weekly.at)} * * ${String(input.weekly.day)}`;
-  if (input.daily) cron = `${clock(input.daily.at)} * * *`;
   const durationMs = parseDuration(input.duration, 'duration');
   if (durationMs < 60_000) throw new WindowError('a recurring window lasts at least 1 minute');
   const window: RecurringWindow = {
     id: identifier(input.id) ?? generatedId('recurring'),
     message: message(input.message),
-    schedule: parseCron(cron!),
+    schedule: scheduleOf(input, defaults),
     durationMs,
     components: components(input.components),
   };
   if (input.announce !== undefined) window.announceMs = parseDuration(input.announce, 'announce');
   return window;
+}
+
+/** The window's `cron`, `weekly` or `daily` form as a schedule on its zone's wall clock. */
+function scheduleOf(input: RecurringInput, defaults: RecurringDefaults): CronSchedule {
+  const forms = [input.cron, input.weekly, input.daily].filter((form) => form !== undefined).length;
+  if (forms !== 1) throw new WindowError('a recurring window needs exactly one of `cron`, `weekly`, `daily`');
+  let cron = input.cron;
+  if (input.weekly) cron = `${clock(input.weekly.at)} * * ${String(input.weekly.day)}`;
+  if (input.daily) cron = `${clock(input.daily.at)} * * *`;
+  const where = input.id === undefined ? 'recurring window' : `recurring window "${input.id}"`;
+  const zone = resolveTimeZone(input.timeZone ?? defaults.timeZone ?? 'UTC', `${where} timeZone`);
+  return parseCron(cron!, { timeZone: zone.name });
 }
 
 /** `HH:MM` -> the cron `minute hour` fields. */

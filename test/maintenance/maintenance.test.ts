@@ -4,63 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiKeyAuth, createAccess } from '../../src/access/index.js';
-import { createStatus, overallStatus, type StatusKit, timestamp } from '../../src/index.js';
-import { createMaintenance, type MaintenanceOptions, parseCron } from '../../src/maintenance/index.js';
+import { createMaintenance, parseCron } from '../../src/maintenance/index.js';
+import { closeServers, seedStatus, serve } from './harness.js';
 
 const T0 = Date.parse('2024-12-19T12:00:00Z');
 const servers: Server[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
+  await closeServers();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Seed 002's document, with API keys for a reader and an admin. */
-function seedStatus(withAccess = true): StatusKit {
-  const access = createAccess({
-    anonymous: 'summary',
-    authenticators: [
-      apiKeyAuth({
-        keys: [
-          { key: 'reader-key', name: 'reader', tier: 'reader' },
-          { key: 'admin-key', name: 'root', tier: 'admin' },
-        ],
-      }),
-    ],
-  });
-  const status = createStatus({
-    vocabulary: 'operational',
-    envelope: { metadata: { environment: 'production' } },
-    access: withAccess ? access : undefined,
-  });
-  status.mount('status', overallStatus());
-  status.value('version', '1.0.0', { summary: true });
-  status.mount('timestamp', timestamp());
-  status.check('components.api', () => true, { render: { style: 'word' } });
-  status.check('components.search', () => true, { render: { style: 'word' } });
-  return status;
-}
-
-async function serve(status: StatusKit, options: MaintenanceOptions = {}) {
-  const maintenance = createMaintenance(status, options);
-  const server = createServer(maintenance.nodeListener());
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (method: string, path: string, key?: string, body?: unknown) => {
-    const headers: Record<string, string> = key ? { 'x-api-key': key } : {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  };
-  return { maintenance, call, url };
-}
 
 describe('admin endpoint', () => {
   it('starts and ends whole-service maintenance; seed 002 notice; readiness drains', async () => {
