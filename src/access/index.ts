@@ -9,7 +9,7 @@ export {
 export { type ApiKeyEntry, type ApiKeyOptions, apiKeyAuth, apiKeyHash } from './api-key.js';
 export type { AuthContext, Authenticator, AuthOutcome, IdentityFields } from './authenticator.js';
 export { type BasicOptions, basicAuth } from './basic.js';
-export { type DigestOptions, digestAuth } from './digest.js';
+export { type DigestOptions, digestAuth, type UserhashLookup } from './digest.js';
 export { type JwtOptions, jwtAuth } from './jwt.js';
 export { createRedactor, MASK, type RedactOptions, redact, redactValue } from './redact.js';
 export { safeEqual } from './secure-compare.js';
@@ -24,7 +24,9 @@ export {
 export * from './types.js';
 export {
   type DigestAlgorithm,
+  type DigestHashName,
   digestHa1,
+  digestUserhash,
   type UserLookup,
   type UserRecord,
   type UserSource,

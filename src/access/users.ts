@@ -1,21 +1,58 @@
 import { hash } from 'node:crypto';
 import type { IdentityFields } from './authenticator.js';
 
-/** Digest hash algorithms statuskit speaks (RFC 7616 names). */
-export type DigestAlgorithm = 'SHA-256' | 'MD5';
+/** The hash functions behind Digest algorithms (RFC 7616 names). */
+export type DigestHashName = 'SHA-256' | 'MD5' | 'SHA-512-256';
 
-const NODE_HASH: Record<DigestAlgorithm, string> = { 'SHA-256': 'sha256', MD5: 'md5' };
+/**
+ * Digest algorithms statuskit speaks (RFC 7616 names). A `-sess` algorithm uses its base hash with
+ * a per-exchange key H(HA1:nonce:cnonce), so the stored HA1 is the same as for the base algorithm.
+ */
+export type DigestAlgorithm = DigestHashName | `${DigestHashName}-sess`;
+
+const NODE_HASH: Record<DigestHashName, string> = {
+  'SHA-256': 'sha256',
+  MD5: 'md5',
+  // SHA-512/256 (FIPS 180-4), not a truncated SHA-512: OpenSSL 3 names it sha512-256.
+  'SHA-512-256': 'sha512-256',
+};
+
+const BY_LOWER_CASE = new Map<string, DigestAlgorithm>(
+  (['SHA-256', 'MD5', 'SHA-512-256'] as const).flatMap(
+    (base): Array<[string, DigestAlgorithm]> => [
+      [base.toLowerCase(), base],
+      [`${base.toLowerCase()}-sess`, `${base}-sess`],
+    ],
+  ),
+);
+
+/** The canonical algorithm for a name in any letter case (`md5-SESS` → `MD5-sess`), or undefined. */
+export function parseDigestAlgorithm(value: string): DigestAlgorithm | undefined {
+  return BY_LOWER_CASE.get(value.toLowerCase());
+}
 
 export function isDigestAlgorithm(value: string): value is DigestAlgorithm {
-  return value === 'SHA-256' || value === 'MD5';
+  return BY_LOWER_CASE.get(value.toLowerCase()) === value;
 }
 
-/** Hex digest of a UTF-8 string with a Digest algorithm. */
+/** `SHA-256-sess` → `SHA-256`. */
+export function baseHashOf(algorithm: DigestAlgorithm): DigestHashName {
+  return (algorithm.endsWith('-sess') ? algorithm.slice(0, -5) : algorithm) as DigestHashName;
+}
+
+export function isSessionAlgorithm(algorithm: DigestAlgorithm): boolean {
+  return algorithm.endsWith('-sess');
+}
+
+/** Hex digest of a UTF-8 string with a Digest algorithm's hash. */
 export function digestHash(algorithm: DigestAlgorithm, text: string): string {
-  return hash(NODE_HASH[algorithm], text, 'hex');
+  return hash(NODE_HASH[baseHashOf(algorithm)], text, 'hex');
 }
 
-/** HA1 = H(username:realm:password), the form in which Digest (and Basic) passwords can be stored. */
+/**
+ * HA1 = H(username:realm:password), the form in which Digest (and Basic) passwords can be stored.
+ * Names and passwords are hashed as UTF-8, exactly as given (no Unicode normalisation).
+ */
 export function digestHa1(
   username: string,
   realm: string,
@@ -23,6 +60,11 @@ export function digestHa1(
   algorithm: DigestAlgorithm,
 ): string {
   return digestHash(algorithm, `${username}:${realm}:${password}`);
+}
+
+/** The hashed user name a client sends with `userhash=true` (RFC 7616 section 3.4.4): H(username:realm). */
+export function digestUserhash(username: string, realm: string, algorithm: DigestAlgorithm): string {
+  return digestHash(algorithm, `${username}:${realm}`);
 }
 
 /**
@@ -33,7 +75,10 @@ export interface UserRecord extends IdentityFields {
   username: string;
   password?: string;
   ha1?: string;
-  /** Algorithm of `ha1`. Default `SHA-256`. */
+  /**
+   * Algorithm of `ha1`. Default `SHA-256`. An HA1 answers its algorithm and the `-sess` form of it
+   * (`MD5` and `MD5-sess` store the same HA1), so either name may be given here.
+   */
   algorithm?: DigestAlgorithm;
 }
 
@@ -73,20 +118,24 @@ function validateUser(user: UserRecord, owner: string): void {
 /** HA1s already computed from plain passwords, per user record (records are usually a fixed table). */
 const ha1Memo = new WeakMap<UserRecord, Map<string, string>>();
 
-/** The user's HA1 for `algorithm`, or undefined when only an HA1 of another algorithm is stored. */
+/**
+ * The user's HA1 for `algorithm`'s hash, or undefined when only an HA1 of another hash is stored.
+ * For a `-sess` algorithm this is still H(username:realm:password); the session key is derived from it.
+ */
 export function ha1For(user: UserRecord, realm: string, algorithm: DigestAlgorithm): string | undefined {
+  const base = baseHashOf(algorithm);
   if (user.password === undefined) {
-    return (user.algorithm ?? 'SHA-256') === algorithm ? user.ha1?.toLowerCase() : undefined;
+    return baseHashOf(user.algorithm ?? 'SHA-256') === base ? user.ha1?.toLowerCase() : undefined;
   }
   let memo = ha1Memo.get(user);
   if (!memo) {
     memo = new Map();
     ha1Memo.set(user, memo);
   }
-  const key = `${algorithm}:${realm}:${user.password}`;
+  const key = `${base}:${realm}:${user.password}`;
   let ha1 = memo.get(key);
   if (ha1 === undefined) {
-    ha1 = digestHa1(user.username, realm, user.password, algorithm);
+    ha1 = digestHa1(user.username, realm, user.password, base);
     memo.set(key, ha1);
   }
   return ha1;

@@ -129,12 +129,21 @@ const identityFields = {
   tier: z.string().optional(),
   roles: z.array(z.string()).optional(),
 };
-const digestAlgorithm = z.enum(['SHA-256', 'MD5']);
+const digestHash = z.enum(['SHA-256', 'SHA-512-256', 'MD5']);
+const digestAlgorithm = z.enum([
+  'SHA-256',
+  'SHA-256-sess',
+  'SHA-512-256',
+  'SHA-512-256-sess',
+  'MD5',
+  'MD5-sess',
+]);
 const user = z.strictObject({
   username: z.string().min(1),
   password: z.string().optional(),
   ha1: z.string().optional(),
-  algorithm: digestAlgorithm.optional(),
+  /** The hash `ha1` was made with. */
+  algorithm: digestHash.optional(),
   ...identityFields,
 });
 
@@ -162,8 +171,10 @@ const auth = z.strictObject({
     .strictObject({
       realm: z.string().optional(),
       secret: z.string().optional(),
-      algorithms: z.array(digestAlgorithm).optional(),
+      algorithms: z.array(digestAlgorithm).min(1).optional(),
       nonceLifetime: duration.optional(),
+      /** Offer `userhash=true`: clients may send H(username:realm) instead of the name. */
+      userhash: z.boolean().optional(),
       users: z.array(user),
     })
     .optional(),
