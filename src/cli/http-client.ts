@@ -21,7 +21,11 @@ export interface AuthFlags {
 export interface FetchOptions extends AuthFlags {
   timeoutMs: number;
   insecure?: boolean;
+  /** A longer body fails the request instead of filling memory. Default 16 MiB. */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface FetchedResponse {
   status: number;
@@ -105,7 +109,16 @@ function send(
       { method: 'GET', headers, signal, rejectUnauthorized: !options.insecure },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= limit) chunks.push(chunk);
+          else {
+            reject(new ConnectionError(`the response body is larger than ${limit} bytes`));
+            req.destroy();
+          }
+        });
         res.on('error', (error) => reject(connectionError(error, signal, options.timeoutMs)));
         res.on('end', () => {
           resolve({

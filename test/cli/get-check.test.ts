@@ -24,6 +24,8 @@ let plain: Server;
 let plainUrl: string;
 let silent: Server;
 let silentUrl: string;
+let endless: Server;
+let endlessUrl: string;
 let jwt: string;
 
 function declare(target: StatusKit) {
@@ -71,9 +73,21 @@ beforeAll(async () => {
   });
   // Accepts connections and never answers.
   silent = createServer(() => {});
-  await Promise.all([plain, silent].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+  // Answers a body that never ends, as fast as the client reads.
+  endless = createServer((_req, res) => {
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    pump();
+  });
+  const servers = [plain, silent, endless];
+  await Promise.all(servers.map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
   plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  endlessUrl = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
@@ -82,6 +96,8 @@ afterAll(async () => {
   plain.close();
   silent.closeAllConnections();
   silent.close();
+  endless.closeAllConnections();
+  endless.close();
 });
 
 const statusUrl = () => `${server.url}/status`;
@@ -152,6 +168,10 @@ describe('statuskit get', () => {
     const slow = await run(['get', silentUrl, '--timeout', '300ms']);
     expect(slow.code).toBe(1);
     expect(slow.stderr).toContain('timed out after 300 ms');
+    // A body that never ends fails at the size cap, long before the timeout or memory runs out.
+    const huge = await run(['get', endlessUrl, '--timeout', '60s']);
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toContain('the response body is larger than 16777216 bytes');
   });
 
   it('sends a WebSocket command after auth', async () => {
