@@ -1,6 +1,7 @@
 /**
- * Full vitals snapshot (cpus + memory + disks + network + process) vs the equivalent systeminformation
- * calls (`currentLoad`, `mem`, `fsSize`, `networkStats`), in the same run.
+ * Full vitals snapshot (cpus + memory + pressure + disks + network + process) vs the equivalent
+ * systeminformation calls (`currentLoad`, `mem`, `fsSize`, `networkStats`), in the same run. The PSI
+ * read alone (`pressure()`, part of the snapshot) is timed too, to show its share of the cost.
  * Targets: statuskit snapshot <= 1 ms median, and >= 20x faster than systeminformation.
  *
  *   node --import tsx bench/vitals/snapshot.ts [rounds]
@@ -39,8 +40,8 @@ proto.spawn = function (this: unknown, ...args: unknown[]) {
   return originalSpawn.apply(this, args);
 };
 
-// minWindowMs 0: every snapshot really re-reads /proc/stat, /proc/meminfo, /proc/net/dev, process
-// figures and fds, instead of serving the last window.
+// minWindowMs 0: every snapshot really re-reads /proc/stat, /proc/meminfo, /proc/pressure/*, /proc/net/dev,
+// process figures and fds, instead of serving the last window.
 const vitals = createVitals({ minWindowMs: 0 });
 await vitals.refreshDisks();
 const siSnapshot = async () => {
@@ -52,33 +53,35 @@ const siSnapshot = async () => {
 await siSnapshot(); // warm-up: its first currentLoad/networkStats set baselines
 for (let i = 0; i < 200; i++) vitals.snapshot();
 
-const rows: { round: number; snapshot: number; fresh: number; si: number }[] = [];
+const rows: { round: number; snapshot: number; pressure: number; fresh: number; si: number }[] = [];
 let siSpawnsMeasured = 0;
 let siCalls = 0;
 for (let round = 1; round <= ROUNDS; round++) {
   const snapshot = median(await timeEach(VITALS_PER_ROUND, () => vitals.snapshot()));
+  const pressure = median(await timeEach(VITALS_PER_ROUND, () => vitals.pressure()));
   const fresh = median(await timeEach(VITALS_PER_ROUND / 3, () => vitals.freshSnapshot()));
   const before = spawns;
   const siTimes = await timeEach(SI_PER_ROUND, siSnapshot);
   siSpawnsMeasured += spawns - before;
   siCalls += SI_PER_ROUND;
-  rows.push({ round, snapshot, fresh, si: median(siTimes) });
+  rows.push({ round, snapshot, pressure, fresh, si: median(siTimes) });
 }
 vitals.close();
 
 const fmt = (ms: number) => `${(ms * 1000).toFixed(0).padStart(6)} µs`;
-console.log('round   statuskit snapshot   + fresh statfs   systeminformation   ratio');
+console.log('round   statuskit snapshot   of which pressure()   + fresh statfs   systeminformation   ratio');
 for (const r of rows) {
   console.log(
-    `${String(r.round).padStart(5)}   ${fmt(r.snapshot)}            ${fmt(r.fresh)}        ${fmt(r.si)}       ${(r.si / r.snapshot).toFixed(0)}x`,
+    `${String(r.round).padStart(5)}   ${fmt(r.snapshot)}            ${fmt(r.pressure)}             ${fmt(r.fresh)}        ${fmt(r.si)}       ${(r.si / r.snapshot).toFixed(0)}x`,
   );
 }
 const snap = median(rows.map((r) => r.snapshot));
 const fresh = median(rows.map((r) => r.fresh));
+const pressure = median(rows.map((r) => r.pressure));
 const siMed = median(rows.map((r) => r.si));
 console.log(
   `\nmedian of rounds: snapshot ${fmt(snap)} (target <= 1000 µs: ${snap <= 1 ? 'met' : 'MISSED'}), ` +
-    `with fresh statfs ${fmt(fresh)}, systeminformation ${fmt(siMed)}`,
+    `of which pressure() ${fmt(pressure)}, with fresh statfs ${fmt(fresh)}, systeminformation ${fmt(siMed)}`,
 );
 console.log(
   `ratio systeminformation / statuskit: ${(siMed / snap).toFixed(1)}x (target >= 20x: ${siMed / snap >= 20 ? 'met' : 'MISSED'}); ` +

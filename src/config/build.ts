@@ -23,6 +23,8 @@ import {
   diskSpaceCheck,
   eventLoopCheck,
   memoryCheck,
+  type PressureCheckOptions,
+  pressureCheck,
   type Vitals,
 } from '../vitals/index.js';
 import type { AgentConfig } from './schema.js';
@@ -160,6 +162,7 @@ function mountVitals(status: StatusKit, vitals: Vitals, config: VitalsConfig): v
   status.mount(`${base}.system`, vitals.view('host'));
   status.mount(`${base}.cpus`, vitals.view('cpus'));
   status.mount(`${base}.memory`, vitals.view('memory'));
+  status.mount(`${base}.pressure`, vitals.view('pressure'));
   status.mount(`${base}.disks`, vitals.view('disks'));
   status.mount(`${base}.network`, vitals.view('network'));
   if (config.processMount !== false) status.mount(config.processMount ?? 'process', vitals.view('process'));
@@ -223,13 +226,16 @@ function vitalsCheck(vitals: Vitals, component: Record<string, unknown> & { chec
     case 'eventLoop':
       check = eventLoopCheck(vitals, { warnP99Ms: o.warnP99, critP99Ms: o.critP99 });
       break;
+    case 'pressure':
+      check = pressureCheck(vitals, own as unknown as PressureCheckOptions);
+      break;
     default:
       throw new Error(`unknown vitals check "${component.check}"`);
   }
   return { check, runner, node };
 }
 
-const VITALS_KINDS = new Set(['disk', 'memory', 'cpu', 'eventLoop']);
+const VITALS_KINDS = new Set(['disk', 'memory', 'cpu', 'eventLoop', 'pressure']);
 
 function usesVitalsKinds(config: AgentConfig): boolean {
   return Object.values(config.components ?? {}).some((c) => VITALS_KINDS.has((c as { check: string }).check));

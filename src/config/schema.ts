@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkKinds } from '../checks/index.js';
+import { PRESSURE_KINDS, PRESSURE_RESOURCES, PRESSURE_SCOPES, PRESSURE_WINDOWS } from '../vitals/index.js';
 import {
   duration,
   level,
@@ -81,6 +82,14 @@ const diskOptions = {
 const memoryOptions = { warnPercent: percent.optional(), critPercent: percent.optional() };
 const cpuOptions = { ...memoryOptions, sustained: duration.optional() };
 const eventLoopOptions = { warnP99: duration.optional(), critP99: duration.optional() };
+const pressureOptions = {
+  resource: z.enum(PRESSURE_RESOURCES),
+  kind: z.enum(PRESSURE_KINDS).optional(),
+  window: z.enum(PRESSURE_WINDOWS).optional(),
+  scope: z.enum(PRESSURE_SCOPES).optional(),
+  warn: percent.optional(),
+  crit: percent.optional(),
+};
 
 /** Threshold checks over this host's vitals; they share the agent's one vitals sampler. */
 export const VITALS_KINDS = {
@@ -88,6 +97,7 @@ export const VITALS_KINDS = {
   memory: z.strictObject({ check: z.literal('memory'), ...memoryOptions, ...runnerOptions }),
   cpu: z.strictObject({ check: z.literal('cpu'), ...cpuOptions, ...runnerOptions }),
   eventLoop: z.strictObject({ check: z.literal('eventLoop'), ...eventLoopOptions, ...runnerOptions }),
+  pressure: z.strictObject({ check: z.literal('pressure'), ...pressureOptions, ...runnerOptions }),
 };
 
 /** The dependency checks of src/checks, their `*Ms` options also written as durations. */

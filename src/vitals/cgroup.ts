@@ -32,6 +32,23 @@ export function readCgroupLimits(
   return readV2(files, root, membership.get('') ?? '/') ?? readV1(files, root, membership);
 }
 
+/**
+ * The directory of the cgroup v2 this process belongs to, for its per-cgroup files (`cpu.pressure`,
+ * ...): the unified hierarchy at `root`, or at `root/unified` on hybrid systems (v1 controllers, v2
+ * mounted beside them). As for limits, the own path is tried before the hierarchy root. Only a
+ * non-root cgroup counts, recognised by its `cgroup.type` file, which the root never has: the real
+ * root's figures are the system-wide ones. `null` without a v2 membership line or such a directory.
+ */
+export function findOwnCgroupV2Dir(files: CgroupFiles = realFiles, root = '/sys/fs/cgroup'): string | null {
+  const path = parseCgroupMembership(files.read('/proc/self/cgroup') ?? '').get('');
+  if (path === undefined) return null;
+  for (const base of [root, `${root}/unified`]) {
+    const dir = firstExisting(files, candidates(base, path), 'cgroup.type');
+    if (dir !== undefined) return dir;
+  }
+  return null;
+}
+
 /** `/proc/self/cgroup` lines `id:controllers:path` -> controller -> path (v2's line has controller ''). */
 export function parseCgroupMembership(text: string): Map<string, string> {
   const map = new Map<string, string>();

@@ -4,7 +4,8 @@
  */
 import { type CheckFunction, type CheckOutcome, type Level, worst } from '../model/index.js';
 import { sustainedAboveMs } from './cpu.js';
-import type { DiskInfo } from './types.js';
+import { PRESSURE_RESOURCES, type PressureResource } from './pressure.js';
+import type { DiskInfo, PressureReading } from './types.js';
 import type { Vitals } from './vitals.js';
 
 export interface DiskSpaceCheckOptions {
@@ -195,6 +196,107 @@ export function cpuCheck(vitals: Vitals, options: CpuCheckOptions = {}): CheckFu
       fields: { usage: round(usage), aboveWarnMs, aboveCritMs, sustainedMs },
     } satisfies CheckOutcome;
   };
+}
+
+export const PRESSURE_KINDS = ['some', 'full'] as const;
+export const PRESSURE_WINDOWS = ['avg10', 'avg60', 'avg300'] as const;
+export const PRESSURE_SCOPES = ['auto', 'system', 'cgroup'] as const;
+
+export interface PressureCheckOptions {
+  /** The resource whose stall time is judged. */
+  resource: PressureResource;
+  /** `some` (at least one task stalled) or `full` (all non-idle tasks stalled). Default: `some` for cpu, `full` otherwise. */
+  kind?: (typeof PRESSURE_KINDS)[number];
+  /** Averaging window (default `avg60`). */
+  window?: (typeof PRESSURE_WINDOWS)[number];
+  /** Warning above this percent of wall time (default 5 for `full`, 40 for `some`). */
+  warn?: number;
+  /** Critical above this percent (default 20 for `full`, 80 for `some`). */
+  crit?: number;
+  /** `auto` (default): the process's cgroup v2 when it has PSI, the system otherwise; or exactly one of them. */
+  scope?: (typeof PRESSURE_SCOPES)[number];
+}
+
+/** Stall time of one resource (PSI) against thresholds; `unknown` where the kernel does not report it. */
+export function pressureCheck(vitals: Vitals, options: PressureCheckOptions): CheckFunction {
+  const resource = oneOf('resource', options?.resource, PRESSURE_RESOURCES);
+  const kind = oneOf('kind', options.kind ?? (resource === 'cpu' ? 'some' : 'full'), PRESSURE_KINDS);
+  const window = oneOf('window', options.window ?? 'avg60', PRESSURE_WINDOWS);
+  const scope = oneOf('scope', options.scope ?? 'auto', PRESSURE_SCOPES);
+  const warn = percent('warn', options.warn ?? (kind === 'full' ? 5 : 40));
+  const crit = percent('crit', options.crit ?? (kind === 'full' ? 20 : 80));
+  ordered('warn', warn, '<=', 'crit', crit);
+  if (resource === 'cpu' && kind === 'full' && scope === 'system') {
+    throw new Error(
+      `kind: cpu "full" is undefined system-wide (the kernel reports 0); use "some" or scope "cgroup"`,
+    );
+  }
+  const name = `${resource} ${kind} pressure`;
+  return () => {
+    const source = pressureSource(vitals.pressure(), resource, scope);
+    if (typeof source === 'string') return { level: 'unknown', message: `${name}: ${source}` };
+    if (resource === 'cpu' && kind === 'full' && source.scope === 'system') {
+      return {
+        level: 'unknown',
+        message: `${name}: undefined system-wide, and this process has no cgroup v2 PSI`,
+      };
+    }
+    const figures = source.set[resource]?.[kind];
+    if (!figures) {
+      return { level: 'unknown', message: `${name}: the kernel reports no "${kind}" line (${source.label})` };
+    }
+    const value = figures[window];
+    return {
+      level: above(value, warn, crit),
+      message: `${name} ${value}% (${window}, ${source.label})`,
+      observedValue: value,
+      observedUnit: '%',
+      fields: {
+        resource,
+        kind,
+        window,
+        scope: source.scope,
+        ...(source.path ? { cgroup: source.path } : {}),
+        ...figures,
+      },
+    } satisfies CheckOutcome;
+  };
+}
+
+interface PressureSource {
+  set: PressureReading | NonNullable<PressureReading['cgroup']>;
+  scope: 'system' | 'cgroup';
+  label: string;
+  path?: string;
+}
+
+/** The figures a check reads for `scope`, or why there are none. */
+function pressureSource(
+  reading: PressureReading,
+  resource: PressureResource,
+  scope: (typeof PRESSURE_SCOPES)[number],
+): PressureSource | string {
+  const cgroup = reading.cgroup;
+  if (cgroup && (scope === 'cgroup' || (scope === 'auto' && cgroup[resource]))) {
+    if (!cgroup[resource]) return `${cgroup.path}/${resource}.pressure is not readable`;
+    return { set: cgroup, scope: 'cgroup', label: `cgroup ${cgroup.path}`, path: cgroup.path };
+  }
+  if (scope === 'cgroup') return 'this process is not in a cgroup v2 with PSI';
+  if (!reading[resource]) {
+    return process.platform === 'linux'
+      ? `/proc/pressure/${resource} is not readable (kernel before 4.20, built without PSI, or booted with psi=0)`
+      : 'not available (PSI is Linux-only)';
+  }
+  return { set: reading, scope: 'system', label: 'system' };
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    throw new Error(
+      `${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value) ?? 'undefined'}`,
+    );
+  }
+  return value as T;
 }
 
 function above(value: number, warn: number, crit: number): Level {

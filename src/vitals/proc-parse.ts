@@ -2,6 +2,7 @@
  * Pure parsers for the Linux `/proc` files the vitals read. They take the file text and return plain
  * data, so they are tested with fixed strings and cost no I/O.
  */
+import type { PressureFigures, ResourcePressure } from './types.js';
 
 /** Cumulative CPU times of one core, in clock ticks (any unit works: only ratios of deltas are used). */
 export interface CpuTimes {
@@ -123,4 +124,60 @@ function unescapeOctal(field: string): string {
   return field.includes('\\')
     ? field.replace(/\\([0-7]{3})/g, (_, code: string) => String.fromCharCode(Number.parseInt(code, 8)))
     : field;
+}
+
+/**
+ * A pressure-stall (PSI) file: `/proc/pressure/<resource>` or a cgroup v2 `<resource>.pressure`.
+ * Lines `some avg10=.. avg60=.. avg300=.. total=..` and `full ...` (cpu has no `full` line before
+ * Linux 5.13). `null` unless a well-formed `some` line is present; a malformed `full` line is `null`.
+ * Unknown keys are ignored, so fields a later kernel adds do not break the reading.
+ */
+export function parsePressure(text: string): ResourcePressure | null {
+  if (typeof text !== 'string') return null;
+  let some: PressureFigures | null | undefined;
+  let full: PressureFigures | null | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('some ') && some === undefined) some = parsePressureLine(line.slice(5));
+    else if (line.startsWith('full ') && full === undefined) full = parsePressureLine(line.slice(5));
+  }
+  return some ? { some, full: full ?? null } : null;
+}
+
+const PERCENT = /^\d{1,3}(?:\.\d+)?$/;
+const INTEGER = /^\d+$/;
+
+/** `avg10=0.12 avg60=0.30 avg300=0.05 total=12345`: all four fields, each well formed, or `null`. */
+function parsePressureLine(rest: string): PressureFigures | null {
+  // -1 until a key is seen, so the first occurrence wins; a malformed value is NaN and fails below.
+  let avg10 = -1;
+  let avg60 = -1;
+  let avg300 = -1;
+  let totalMicros = -1;
+  for (const pair of rest.trim().split(/\s+/)) {
+    const eq = pair.indexOf('=');
+    const value = pair.slice(eq + 1);
+    switch (eq > 0 ? pair.slice(0, eq) : '') {
+      case 'avg10':
+        if (avg10 < 0) avg10 = share(value);
+        break;
+      case 'avg60':
+        if (avg60 < 0) avg60 = share(value);
+        break;
+      case 'avg300':
+        if (avg300 < 0) avg300 = share(value);
+        break;
+      case 'total':
+        if (totalMicros < 0) totalMicros = INTEGER.test(value) ? Number(value) : Number.NaN;
+        break;
+    }
+  }
+  return avg10 >= 0 && avg60 >= 0 && avg300 >= 0 && totalMicros >= 0
+    ? { avg10, avg60, avg300, totalMicros }
+    : null;
+}
+
+/** A percentage of wall time, 0-100 with decimals; NaN for anything else. */
+function share(text: string): number {
+  const value = PERCENT.test(text) ? Number(text) : Number.NaN;
+  return value <= 100 ? value : Number.NaN;
 }

@@ -140,11 +140,41 @@ export interface HostInfo {
   cgroup: CgroupLimits | null;
 }
 
+/** One PSI line: shares of wall time (percent, 0-100) over 10 s, 60 s and 300 s, and the cumulative stall time. */
+export interface PressureFigures {
+  avg10: number;
+  avg60: number;
+  avg300: number;
+  /** Stall time since boot (or since the cgroup was created), in microseconds; only ever grows. */
+  totalMicros: number;
+}
+
+export interface ResourcePressure {
+  /** Time in which at least one non-idle task was stalled on the resource. */
+  some: PressureFigures;
+  /** Time in which all non-idle tasks were stalled at once; `null` where the kernel has no such line (cpu before 5.13). */
+  full: PressureFigures | null;
+}
+
+/** PSI of the three resources; a resource is `null` where its file cannot be read or parsed. */
+export interface PressureSet {
+  cpu: ResourcePressure | null;
+  memory: ResourcePressure | null;
+  io: ResourcePressure | null;
+}
+
+/** System-wide PSI (`/proc/pressure/*`) and, in a non-root cgroup v2, the process's own cgroup's. */
+export interface PressureReading extends PressureSet {
+  /** The process's cgroup v2 figures (`cpu.pressure`, ...) with the directory read; `null` outside one. */
+  cgroup: (PressureSet & { path: string }) | null;
+}
+
 export interface VitalsSnapshot {
   time: number;
   host: HostInfo;
   cpus: CpuReading;
   memory: MemoryInfo;
+  pressure: PressureReading;
   disks: DiskInfo[];
   network: NetworkReading;
   process: ProcessInfo;

@@ -1,10 +1,12 @@
 import type { StatusReadable } from '../tree/nodes.js';
+import type { CgroupFiles } from './cgroup.js';
 import { CpuSampler, type CpuTimesSource, type CpuWindow, defaultCpuTimesSource } from './cpu.js';
 import { DiskMonitor, type DiskOptions } from './disks.js';
 import * as formats from './formats.js';
 import { HostReader } from './host.js';
 import { readMemory } from './memory.js';
 import { defaultNetDevSource, type NetDevSource, NetworkSampler } from './network.js';
+import { PressureReader } from './pressure.js';
 import { ProcessSampler } from './process.js';
 import type {
   CpuReading,
@@ -12,6 +14,7 @@ import type {
   HostInfo,
   MemoryInfo,
   NetworkReading,
+  PressureReading,
   ProcessInfo,
   VitalsSnapshot,
 } from './types.js';
@@ -33,6 +36,8 @@ export interface VitalsOptions {
   cpuTimes?: CpuTimesSource;
   /** Injectable for tests: interface counters. */
   netDev?: NetDevSource;
+  /** Injectable for tests: reads `/proc/self/cgroup`, `cgroup.type` and the PSI files by path. */
+  pressureFiles?: CgroupFiles;
 }
 
 /** Names accepted by `view()`: each is a status-tree provider of one layout. */
@@ -45,6 +50,7 @@ export const VIEW_NAMES = [
   'host',
   'cpus',
   'memory',
+  'pressure',
   'disks',
   'network',
   'process',
@@ -59,6 +65,7 @@ export class Vitals {
   readonly #network: NetworkSampler;
   readonly #process: ProcessSampler;
   readonly #host = new HostReader();
+  readonly #pressure: PressureReader;
   readonly #disks: DiskMonitor | null;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
@@ -73,6 +80,7 @@ export class Vitals {
     this.#cpu = new CpuSampler(options.cpuTimes ?? defaultCpuTimesSource(), now);
     this.#network = new NetworkSampler(options.netDev ?? defaultNetDevSource(), now);
     this.#process = new ProcessSampler({ eventLoopResolutionMs: options.eventLoopResolutionMs }, now);
+    this.#pressure = new PressureReader(options.pressureFiles);
     this.#disks = options.disks === false ? null : new DiskMonitor(options.disks ?? {});
     // First disk figures in the background, so the first snapshot a client asks for has them.
     void this.#disks?.refresh();
@@ -143,6 +151,14 @@ export class Vitals {
     return this.#host.read();
   }
 
+  /**
+   * Pressure-stall information (Linux 4.20+), system-wide and for the process's cgroup v2. Read on
+   * every call (≈ 30 µs, one small file per resource): the kernel keeps the averages itself.
+   */
+  pressure(): PressureReading {
+    return this.#pressure.read();
+  }
+
   /** Cached disk figures; never waits for statfs. Starts a background refresh when they are old. */
   disks(): DiskInfo[] {
     return this.#disks?.latest() ?? [];
@@ -160,6 +176,7 @@ export class Vitals {
       host: this.host(),
       cpus: this.cpus(),
       memory: this.memory(),
+      pressure: this.pressure(),
       disks: this.disks(),
       network: this.network(),
       process: this.process(),

@@ -94,6 +94,31 @@ auth: { apiKeys: { keys: [{ key: '\${API_KEY}' }, { key: '\${OTHER:-fallback}' }
     );
   });
 
+  it('declares a pressure-stall check: served with the host PSI it reads, or refused with paths', async () => {
+    expect(problemsOf('components: { p: { check: pressure, resource: disk, window: avg5 } }')).toEqual([
+      'components.p.resource: expected one of "cpu", "memory", "io", got "disk"',
+      'components.p.window: expected one of "avg10", "avg60", "avg300", got "avg5"',
+    ]);
+    expect(problemsOf('components: { m: { check: pressure, resource: memory, warn: 101 } }')).toEqual([
+      'components.m.warn: expected a value <= 100, got 101',
+    ]);
+    const good = parseConfig(
+      'components: { memoryPressure: { check: pressure, resource: memory, crit: 50 } }',
+    );
+    if (!good.ok) throw new Error(good.problems.map(formatProblem).join('\n'));
+    const agent = await buildAgent(good.config);
+    try {
+      const response = await agent.status.fetch()(new Request('http://x/status'));
+      const document = (await response!.json()) as any;
+      // This machine has /proc/pressure: the check reads it and the host view shows it.
+      expect(document.memoryPressure.status).toBe('ok');
+      expect(document.memoryPressure.message).toMatch(/memory/);
+      expect(typeof document.host.pressure.memory.some.avg10).toBe('number');
+    } finally {
+      await agent.close();
+    }
+  });
+
   it("the agent's embedded default equals an empty file", () => {
     const result = parseConfig('', {});
     expect(result).toEqual({ ok: true, config: EMBEDDED_DEFAULT });

@@ -1,13 +1,13 @@
 /**
  * No child process, ever: every way Node can start one is counted while 1000 snapshots (and the
- * background sampler, disk refreshes and seed layouts) run. The counter is proven able to fail by
- * positive controls, including systeminformation, which does spawn.
+ * background sampler, disk refreshes, seed layouts and a pressure check) run. The counter is proven
+ * able to fail by positive controls, including systeminformation, which does spawn.
  */
 import cp from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVitals } from '../../src/vitals/index.js';
+import { createVitals, pressureCheck } from '../../src/vitals/index.js';
 
 const SYNC_NAMES = ['spawnSync', 'execSync', 'execFileSync'] as const;
 type SyncName = (typeof SYNC_NAMES)[number];
@@ -69,6 +69,7 @@ describe('child processes', () => {
     const childrenBefore = liveChildren();
     spawned.length = 0;
     const vitals = createVitals({ intervalMs: 10, minWindowMs: 0, disks: { maxAgeMs: 1 } }).start();
+    const memoryPressure = pressureCheck(vitals, { resource: 'memory' });
     try {
       const seenChildren = new Set<string>();
       for (let i = 0; i < 1000; i++) {
@@ -77,12 +78,15 @@ describe('child processes', () => {
         vitals.webitelSystem();
         if (i % 50 === 0) {
           await vitals.freshSnapshot();
+          await memoryPressure({ signal: new AbortController().signal });
           for (const pid of liveChildren()) if (!childrenBefore.includes(pid)) seenChildren.add(pid);
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 50)); // a few sampler ticks too
       expect(spawned).toEqual([]);
       expect([...seenChildren]).toEqual([]);
+      // The PSI files were really read (where the kernel has them), not skipped.
+      if (existsSync('/proc/pressure/memory')) expect(vitals.snapshot().pressure.memory).not.toBeNull();
     } finally {
       vitals.close();
     }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseCgroupMembership, readCgroupLimits } from '../../src/vitals/cgroup.js';
+import { findOwnCgroupV2Dir, parseCgroupMembership, readCgroupLimits } from '../../src/vitals/cgroup.js';
 import { diskFigures } from '../../src/vitals/disks.js';
 import {
   coreUsage,
   parseMeminfo,
   parseMounts,
   parseNetDev,
+  parsePressure,
   parseProcStat,
   selectMounts,
   sustainedAboveMs,
@@ -227,5 +228,131 @@ describe('cgroup limits', () => {
         ['', '/b'],
       ]),
     );
+  });
+});
+
+describe('parsePressure', () => {
+  const CPU =
+    'some avg10=2.78 avg60=15.37 avg300=28.84 total=416648499\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n';
+  const MEMORY =
+    'some avg10=0.02 avg60=0.20 avg300=0.20 total=8023932\nfull avg10=0.01 avg60=0.09 avg300=0.05 total=5560275\n';
+
+  it('reads the some and full lines (Linux 5.13+ layout)', () => {
+    expect(parsePressure(CPU)).toEqual({
+      some: { avg10: 2.78, avg60: 15.37, avg300: 28.84, totalMicros: 416648499 },
+      full: { avg10: 0, avg60: 0, avg300: 0, totalMicros: 0 },
+    });
+    expect(parsePressure(MEMORY)?.full).toEqual({
+      avg10: 0.01,
+      avg60: 0.09,
+      avg300: 0.05,
+      totalMicros: 5560275,
+    });
+  });
+
+  it('has full null where the kernel writes only some (cpu before 5.13)', () => {
+    expect(parsePressure('some avg10=100.00 avg60=50.5 avg300=0.00 total=12\n')).toEqual({
+      some: { avg10: 100, avg60: 50.5, avg300: 0, totalMicros: 12 },
+      full: null,
+    });
+  });
+
+  it('tolerates key order, unknown keys, extra spaces, CRLF and a missing final newline', () => {
+    const text =
+      'some  total=7 avg300=3.00 future=1 avg60=2.00 avg10=1.00\r\nfull avg10=0.50 avg60=0.40 avg300=0.30 total=5';
+    expect(parsePressure(text)).toEqual({
+      some: { avg10: 1, avg60: 2, avg300: 3, totalMicros: 7 },
+      full: { avg10: 0.5, avg60: 0.4, avg300: 0.3, totalMicros: 5 },
+    });
+  });
+
+  it('returns null for garbage and for a missing or malformed some line', () => {
+    for (const text of [
+      '',
+      '\n',
+      'hello world',
+      'some',
+      'some avg10=0.00 avg60=0.00 avg300=0.00', // no total
+      'some avg10=abc avg60=0.00 avg300=0.00 total=0',
+      'some avg10= avg60=0.00 avg300=0.00 total=0', // empty value: Number('') would be 0
+      'some avg10=-1.00 avg60=0.00 avg300=0.00 total=0',
+      'some avg10=100.01 avg60=0.00 avg300=0.00 total=0', // above 100 % of wall time
+      'some avg10=1e2 avg60=0.00 avg300=0.00 total=0',
+      'some avg10=0.00 avg60=0.00 avg300=0.00 total=1.5',
+      'some avg10=0.00 avg60=0.00 avg300=0.00 total=-3',
+      'full avg10=0.00 avg60=0.00 avg300=0.00 total=0', // full alone
+      'SOME avg10=0.00 avg60=0.00 avg300=0.00 total=0',
+      '\u0000\u00ff\ufffd=',
+    ]) {
+      expect(parsePressure(text), JSON.stringify(text)).toBeNull();
+    }
+    expect(parsePressure(undefined as never)).toBeNull();
+    expect(parsePressure(42 as never)).toBeNull();
+  });
+
+  it('keeps a valid some line when the full line is malformed; the first of repeated lines wins', () => {
+    expect(parsePressure('some avg10=1.00 avg60=1.00 avg300=1.00 total=1\nfull avg10=x')).toEqual({
+      some: { avg10: 1, avg60: 1, avg300: 1, totalMicros: 1 },
+      full: null,
+    });
+    const twice =
+      'some avg10=1.00 avg60=1.00 avg300=1.00 total=1\nsome avg10=9.00 avg60=9.00 avg300=9.00 total=9';
+    expect(parsePressure(twice)?.some.totalMicros).toBe(1);
+  });
+
+  it('never throws on a truncated or corrupted file, and returns only well-formed figures', () => {
+    const wellFormed = (r: ReturnType<typeof parsePressure>) =>
+      r === null ||
+      [r.some, ...(r.full ? [r.full] : [])].every(
+        (f) =>
+          [f.avg10, f.avg60, f.avg300].every((v) => v >= 0 && v <= 100) &&
+          Number.isInteger(f.totalMicros) &&
+          f.totalMicros >= 0,
+      );
+    for (let i = 0; i <= MEMORY.length; i++) {
+      expect(wellFormed(parsePressure(MEMORY.slice(0, i))), `prefix ${i}`).toBe(true);
+      for (const junk of ['=', ' ', '\n', 'x', '.', '\u0000']) {
+        const corrupted = MEMORY.slice(0, i) + junk + MEMORY.slice(i + 1);
+        expect(wellFormed(parsePressure(corrupted)), JSON.stringify(corrupted)).toBe(true);
+      }
+    }
+    expect(parsePressure(MEMORY.slice(0, 20))).toBeNull(); // cut inside the some line
+  });
+});
+
+describe('findOwnCgroupV2Dir', () => {
+  const files = (map: Record<string, string>) => ({ read: (p: string) => map[p] });
+  it('finds the own non-root cgroup v2, on unified and hybrid hierarchies', () => {
+    expect(
+      findOwnCgroupV2Dir(
+        files({
+          '/proc/self/cgroup': '0::/app.slice/api.service\n',
+          '/sys/fs/cgroup/app.slice/api.service/cgroup.type': 'domain\n',
+        }),
+      ),
+    ).toBe('/sys/fs/cgroup/app.slice/api.service');
+    expect(
+      findOwnCgroupV2Dir(
+        files({
+          '/proc/self/cgroup': '4:memory:/x\n0::/svc\n',
+          '/sys/fs/cgroup/unified/svc/cgroup.type': 'domain\n',
+        }),
+      ),
+    ).toBe('/sys/fs/cgroup/unified/svc');
+  });
+  it("uses the hierarchy root when it is a container's own (non-root) cgroup", () => {
+    const map = { '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cgroup.type': 'domain\n' };
+    expect(findOwnCgroupV2Dir(files(map))).toBe('/sys/fs/cgroup');
+  });
+  it('is null in the real root cgroup, without a v2 line, and without files', () => {
+    expect(
+      findOwnCgroupV2Dir(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.pressure': 'x' })),
+    ).toBeNull();
+    expect(
+      findOwnCgroupV2Dir(
+        files({ '/proc/self/cgroup': '4:memory:/x\n', '/sys/fs/cgroup/cgroup.type': 'domain' }),
+      ),
+    ).toBeNull();
+    expect(findOwnCgroupV2Dir(files({}))).toBeNull();
   });
 });
