@@ -274,6 +274,41 @@ function registerVitalsGauges(registry: MetricsRegistry, vitals: Vitals): void {
   gauge('host.memory.total.bytes', 'Host memory', () => vitals.memory().total);
   gauge('host.swap.used.bytes', 'Swap in use', () => vitals.memory().swapUsed);
   gauge('host.load1', 'Load average over 1 minute', () => vitals.host().loadAverage[0]);
+  registerPressureGauges(gauge, vitals);
+}
+
+/**
+ * PSI averages over 60 s, where the kernel has them. One reading serves every series of a scrape
+ * (each gauge would otherwise read the three files again).
+ */
+function registerPressureGauges(
+  gauge: (name: string, help: string, read: () => number) => void,
+  vitals: Vitals,
+): void {
+  let reading = vitals.pressure();
+  let readAt = Date.now();
+  const latest = () => {
+    if (Date.now() - readAt > 500) {
+      reading = vitals.pressure();
+      readAt = Date.now();
+    }
+    return reading;
+  };
+  const series = [
+    ['cpu', 'some'],
+    ['memory', 'some'],
+    ['memory', 'full'],
+    ['io', 'some'],
+    ['io', 'full'],
+  ] as const;
+  for (const [resource, kind] of series) {
+    if (!reading[resource]?.[kind]) continue;
+    gauge(
+      `host.pressure.${resource}.${kind}.avg60.percent`,
+      `Share of the last 60 s in which ${kind === 'some' ? 'some' : 'all non-idle'} tasks stalled on ${resource} (PSI)`,
+      () => latest()[resource]?.[kind]?.avg60 ?? 0,
+    );
+  }
 }
 
 function metricsRenderer(registry: MetricsRegistry, config: AgentConfig): MetricsRenderer {

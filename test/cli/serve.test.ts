@@ -92,6 +92,9 @@ describe('statuskit serve', () => {
       const metrics = await get(`${agent.base}/metrics`);
       expect(metrics.body).toContain('statuskit_check_status{check="checks.disk"');
       expect(metrics.body).toContain('host_memory_used_bytes');
+      // This machine's kernel has PSI: its 60 s averages are series too.
+      expect(metrics.body).toMatch(/^host_pressure_memory_full_avg60_percent \d/m);
+      expect(metrics.body).toMatch(/^host_pressure_cpu_some_avg60_percent \d/m);
       const page = await get(`${agent.base}/`);
       expect(page.type).toContain('text/html');
       const sysinfo = await run(['get', agent.urls[5], '--command', 'sysinfo']);
