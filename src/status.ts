@@ -14,6 +14,7 @@ import {
   type MetricsRenderer,
   StatusEndpoint,
 } from './http/handler.js';
+import { type ProbeGroupOptions, probeGroup } from './http/probes.js';
 import type { StatusRequest, StatusResponse } from './http/types.js';
 import { type Aggregator, worstOfCritical } from './model/aggregate.js';
 import { resolveHttpCodes } from './model/http-codes.js';
@@ -49,6 +50,12 @@ export interface StatusOptions {
   /** health+json identity fields (version, serviceId, description, ...). */
   identity?: HealthIdentity;
   paths?: Partial<EndpointPaths>;
+  /**
+   * What the probes depend on. `readiness: { include: ['database'] }` makes `/health/ready` follow
+   * those components instead of the whole document; `liveness: { include: ['checks.eventLoop'] }`
+   * makes `/health/live` run them (by default it runs nothing).
+   */
+  probes?: { readiness?: ProbeGroupOptions; liveness?: ProbeGroupOptions };
   access?: AccessControl;
   /**
    * What callers see when no `access` is configured. Default: everything (details and redacted
@@ -102,6 +109,7 @@ export class StatusKit {
   private readonly evaluator: Evaluator;
   private readonly checkDefaults: CheckOptions;
   private draining = false;
+  private notReadyReason: string | undefined;
   private readonly servers = new Set<RunningServer>();
   private readonly decorators: DocumentDecorator[] = [];
   private readonly shutdownGraceMs: number;
@@ -136,6 +144,11 @@ export class StatusKit {
       metrics: options.metrics,
       snapshot: () => this.evaluator.evaluate(),
       isDraining: () => this.draining,
+      probes: {
+        ready: options.probes?.readiness && probeGroup(options.probes.readiness, 'probes.readiness'),
+        live: options.probes?.liveness && probeGroup(options.probes.liveness, 'probes.liveness'),
+      },
+      notReadyReason: () => this.notReadyReason,
       onError: options.onError,
     });
   }
@@ -173,6 +186,15 @@ export class StatusKit {
 
   remove(path: string): boolean {
     return this.tree.remove(path);
+  }
+
+  /**
+   * Holds readiness back, or releases it: `setReadiness(false, 'warming caches')` before `listen()`
+   * and `setReadiness(true)` once the app can serve, or to drain traffic on demand. While held back,
+   * `/health/ready` answers 503 with the reason; the status document is unaffected.
+   */
+  setReadiness(ready: boolean, reason = 'not ready'): void {
+    this.notReadyReason = ready ? undefined : String(reason);
   }
 
   /** Forces the next document to be assembled anew (for levels changed from outside, e.g. maintenance). */

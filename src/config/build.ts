@@ -140,6 +140,7 @@ function statusOptions(
       description: identity.description,
     },
     paths: config.paths,
+    probes: config.probes,
     access,
     metrics: registry ? metricsRenderer(registry, config) : undefined,
   };

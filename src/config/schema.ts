@@ -71,6 +71,12 @@ const paths = z.strictObject({
   metrics: mountPath.optional(),
 });
 
+/** Components a probe depends on (`checks.disk`, `database`). */
+const probeGroup = z.strictObject({ include: z.array(z.string().min(1)).min(1) });
+const probes = z
+  .strictObject({ readiness: probeGroup.optional(), liveness: probeGroup.optional() })
+  .meta({ description: 'Components /health/ready (default: all) and /health/live (default: none) follow' });
+
 const diskOptions = {
   warnFreePercent: percent.optional(),
   critFreePercent: percent.optional(),
@@ -333,6 +339,7 @@ export const configSchema = z
     httpCodes: z.partialRecord(level, z.number().int().min(100).max(599)).optional(),
     deadline: duration.optional(),
     paths: paths.optional(),
+    probes: probes.optional(),
     checkDefaults: checkDefaults.optional(),
     vitals: vitals.optional(),
     components: z.record(z.string(), component).optional(),

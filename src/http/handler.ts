@@ -6,15 +6,19 @@ import { type EnvelopeOptions, type ErrorInfo, errorBody, wrapInEnvelope } from 
 import { HEALTH_JSON, type HealthIdentity, renderHealthJson } from '../render/health-json.js';
 import { formatPath, getAtPath, parsePath } from '../tree/paths.js';
 import { findNode, type Snapshot } from '../tree/snapshot.js';
+import { groupVerdict, type ProbeGroup, type ProbeVerdict } from './probes.js';
 import { MAX_URL_LENGTH, parseQuery, QueryError, type StatusQuery } from './query.js';
 import { headerValue, type StatusRequest, type StatusResponse } from './types.js';
 
 export interface EndpointPaths {
   /** The status document; `<status>/<component path>` serves one component. Default `/status`. */
   status: string | false;
-  /** Liveness: the process answers, no checks run. Default `/health/live`. */
+  /** Liveness: the process answers (no checks run unless a liveness group names some). Default `/health/live`. */
   live: string | false;
-  /** Readiness: critical checks; not ready while shutting down. Default `/health/ready`. */
+  /**
+   * Readiness: the overall level, or a readiness group's; not ready while shutting down or while the
+   * app says so. Default `/health/ready`.
+   */
   ready: string | false;
   /** Prometheus exposition, when a metrics renderer is configured. Default `/metrics`. */
   metrics: string | false;
@@ -51,6 +55,10 @@ export interface EndpointConfig {
   metrics?: MetricsRenderer;
   snapshot: () => Snapshot | Promise<Snapshot>;
   isDraining: () => boolean;
+  /** Components each probe depends on; without a group, liveness runs nothing and readiness uses the overall level. */
+  probes?: { live?: ProbeGroup; ready?: ProbeGroup };
+  /** Why the app holds readiness back (warming up, draining on demand); undefined when it does not. */
+  notReadyReason?: () => string | undefined;
   onError?: (error: unknown) => void;
   /** Adds fields computed per request (e.g. the caller's rate-limit `account`), merged into the document. */
   decorate?: (document: Record<string, unknown>, request: StatusRequest) => void;
@@ -174,7 +182,7 @@ export class StatusEndpoint {
   }
 
   private dispatch(route: Route, request: StatusRequest, search: string): MaybePromise<StatusResponse> {
-    if (route.kind === 'live') return this.probe('ok', 200);
+    if (route.kind === 'live') return this.live();
     if (route.kind === 'ready') return this.ready();
     const query = search === '' ? defaultQuery() : parseQuery(search);
     if (query.format === undefined && headerValue(request.headers, 'accept')?.includes(HEALTH_JSON))
@@ -280,9 +288,26 @@ export class StatusEndpoint {
     return json(this.config.httpCodes[level], body, query.pretty);
   }
 
+  private live(): MaybePromise<StatusResponse> {
+    const group = this.config.probes?.live;
+    if (!group) return this.probe('ok', 200);
+    return this.judge((snapshot) => groupVerdict(group, snapshot));
+  }
+
   private ready(): MaybePromise<StatusResponse> {
     if (this.config.isDraining()) return this.probe('critical', 503, 'shutting down');
-    const answer = (snapshot: Snapshot) => this.probe(snapshot.level, this.config.httpCodes[snapshot.level]);
+    const heldBack = this.config.notReadyReason?.();
+    if (heldBack !== undefined) return this.probe('critical', 503, heldBack);
+    const group = this.config.probes?.ready;
+    return this.judge((snapshot) => (group ? groupVerdict(group, snapshot) : { level: snapshot.level }));
+  }
+
+  /** A probe answer from the current snapshot: the verdict's level, its code, and its reason. */
+  private judge(verdictOf: (snapshot: Snapshot) => ProbeVerdict): MaybePromise<StatusResponse> {
+    const answer = (snapshot: Snapshot) => {
+      const { level, reason } = verdictOf(snapshot);
+      return this.probe(level, this.config.httpCodes[level], reason);
+    };
     const snapshot = this.config.snapshot();
     return snapshot instanceof Promise ? snapshot.then(answer) : answer(snapshot);
   }

@@ -1,6 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { documentDuration, MountError, overallStatus, type StatusKit } from '../../src/index.js';
+import {
+  createStatus,
+  documentDuration,
+  MountError,
+  overallStatus,
+  type StatusKit,
+} from '../../src/index.js';
 import { get, serve, sleep } from './helpers.js';
 
 let stops: Array<() => Promise<void>> = [];
@@ -290,6 +296,61 @@ describe('component sub-paths, liveness, readiness', () => {
     level = 'critical';
     expect((await get(`${url}/health/ready`)).status).toBe(503);
     expect((await get(`${url}/health/live`)).status).toBe(200);
+  });
+
+  it('readiness follows its group, liveness runs only its own, and the app can hold readiness back', async () => {
+    const levels: Record<string, string> = { db: 'ok', mailer: 'ok', loop: 'ok' };
+    let mailerCalls = 0;
+    const { url, status } = await start(
+      (s) => {
+        s.check('db', () => levels.db as 'ok');
+        s.check('external.mailer', () => {
+          mailerCalls++;
+          return levels.mailer as 'ok';
+        });
+        s.check('checks.eventLoop', () => levels.loop as 'ok');
+      },
+      {
+        probes: { readiness: { include: ['db'] }, liveness: { include: ['checks.eventLoop'] } },
+        vocabulary: 'upDown',
+      },
+    );
+    // The mailer being down takes the document to 503 but not readiness: it is not in the group.
+    levels.mailer = 'critical';
+    expect((await get(`${url}/status`)).status).toBe(503);
+    expect((await get(`${url}/health/ready`)).status).toBe(200);
+    levels.db = 'critical';
+    const notReady = await get(`${url}/health/ready`);
+    expect([notReady.status, notReady.json()]).toEqual([503, { status: 'DOWN' }]);
+    levels.db = 'ok';
+    // Liveness runs its group (and the whole tree's evaluation), and fails with it.
+    expect((await get(`${url}/health/live`)).status).toBe(200);
+    levels.loop = 'critical';
+    expect((await get(`${url}/health/live`)).status).toBe(503);
+    levels.loop = 'ok';
+    expect(mailerCalls).toBeGreaterThan(0);
+
+    status.setReadiness(false, 'warming caches');
+    const held = await get(`${url}/health/ready`);
+    expect([held.status, held.json()]).toEqual([503, { status: 'DOWN', reason: 'warming caches' }]);
+    expect((await get(`${url}/health/live`)).status).toBe(200);
+    status.setReadiness(true);
+    expect((await get(`${url}/health/ready`)).status).toBe(200);
+  });
+
+  it('a probe group naming a missing component fails loudly; a malformed one fails at start-up', async () => {
+    const { url } = await start((s) => s.check('db', () => 'ok'), {
+      probes: { readiness: { include: ['databse'] } },
+    });
+    const probe = await get(`${url}/health/ready`);
+    expect(probe.status).toBe(503);
+    expect(probe.json()).toEqual({ status: 'critical', reason: 'component "databse" is not mounted' });
+    expect(() => createStatus({ probes: { readiness: { include: [] } } })).toThrow(
+      'probes.readiness.include: expected a non-empty list of component paths',
+    );
+    expect(() => createStatus({ probes: { liveness: { include: ['a..b'] } } })).toThrow(
+      /^probes\.liveness\.include: /,
+    );
   });
 
   it('honours configured paths', async () => {
