@@ -22,6 +22,8 @@ export interface DocumentRequest extends AuthFlags {
   insecure?: boolean;
   /** WebSocket command (default `status`). */
   command: string;
+  /** Aborts from outside, besides the timeout. */
+  signal?: AbortSignal;
 }
 
 export function documentRequest(
@@ -71,6 +73,7 @@ export async function fetchDocument(request: DocumentRequest): Promise<FetchedRe
       credential: request.token ?? request.apiKey,
       headers,
       timeoutMs: request.timeoutMs,
+      signal: request.signal,
     });
     return {
       status: 200,

@@ -7,6 +7,8 @@ Commands:
   serve              start a status agent for this host (default: 127.0.0.1:8077)
   get URL            fetch a status document and print it
   check URL          a Nagios / Icinga plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+  watch URL...       poll status APIs, react to transitions, keep a history
+  watch history      transitions and availability from a watch history file
   config check FILE  validate a config file without serving
   config schema      print the config file's JSON Schema (for editor completion)
 
@@ -20,6 +22,7 @@ Examples:
   npx statuskit serve
   statuskit get http://127.0.0.1:8077/status --path checks.disk.status
   statuskit check http://127.0.0.1:8077/status --path host.system.loadAverage[0] --warn 2 --crit 4
+  statuskit watch https://api.example.com/health --history watch.db --on-change ./notify.sh
 `;
 
 const AUTH_HELP = `Authentication:
@@ -93,6 +96,59 @@ Examples:
   statuskit check http://127.0.0.1:8077/status
   statuskit check http://127.0.0.1:8077/status --path checks.disk.observedValue --warn 20: --crit 10:
   statuskit check http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_state --expect ''
+`,
+  watch: `Usage: statuskit watch URL... [options]
+       statuskit watch --config FILE [options]
+       statuskit watch history --history FILE [--target NAME] [--since 24h] [--json]
+
+Polls each target's status document and reads its status word (status, data.status or --path; any
+vocabulary: ok/Ko, UP/DOWN, pass/fail, operational...). An unreachable target is critical, an
+unknown word unknown. On each change of level (debounced by --fail-after / --recover-after) it logs
+one line, runs --on-change and POSTs the transition to each --webhook, without delaying the polls.
+A URL may be named: api=https://api.example.com/health. Logs go to stderr.
+
+Options:
+      --interval DURATION    time between polls of a target (default 30s)
+  -t, --timeout DURATION     a poll slower than this is critical (default 5s)
+      --path P               where the status word is (dot path or JSON pointer)
+      --fail-after N         consecutive worse polls before a target's level gets worse (default 1)
+      --recover-after N      consecutive better polls before it gets better (default 1)
+      --on-change CMD        run CMD (in /bin/sh) on each transition; the transition is in its
+                             environment only: STATUSKIT_TARGET, STATUSKIT_URL, STATUSKIT_FROM,
+                             STATUSKIT_TO, STATUSKIT_MESSAGE, STATUSKIT_AT (also _WORD, _HTTP_CODE)
+      --webhook URL          POST each transition as JSON to URL (repeatable; 3 retries)
+      --hook-timeout DUR     kill a command / abandon a webhook attempt after this (default 10s)
+      --history FILE         record samples and transitions in this SQLite file (WAL)
+      --retain DURATION      delete history older than this (default 30d)
+      --serve [HOST:]PORT    serve the targets as a status document at /status (host 127.0.0.1)
+      --once                 poll every target once, print a table, exit 0 OK, 1 WARNING,
+                             2 CRITICAL, 3 UNKNOWN by the worst level
+      --json                 with --once or history: print JSON instead of a table
+  -c, --config FILE          YAML or JSON file of targets and defaults (see docs/watch.md)
+  -k, --insecure             accept any TLS certificate
+Authentication (for the URLs on the command line, not a config file's targets):
+      --api-key KEY          API key (header X-Api-Key, or --api-key-header NAME); env STATUSKIT_API_KEY
+      --api-key-header NAME  header carrying the API key
+  -H, --header 'N: v'        extra request header (repeatable)
+      --token JWT            Authorization: Bearer JWT; env STATUSKIT_TOKEN
+  -u, --user login:password  HTTP Basic, or Digest with --digest
+      --digest               answer the server's Digest challenge
+
+History options:
+      --history FILE         the history file (or the config's history)
+      --target NAME          one target only
+      --since DURATION       the window, ending now (default 24h)
+
+SIGINT / SIGTERM stop polling, wait for running hooks (up to the hook timeout), close the history.
+
+Examples:
+  statuskit watch http://127.0.0.1:8077/status --interval 10s
+  statuskit watch api=https://api.example.com/v1/status --api-key "$KEY" --fail-after 3 \
+      --webhook https://hooks.example.com/statuskit --history watch.db --serve 8078
+  statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_status
+  statuskit watch --config watch.yaml --on-change 'logger -t statuskit "$STATUSKIT_TARGET $STATUSKIT_TO"'
+  statuskit watch --config watch.yaml --once     # from cron or Nagios
+  statuskit watch history --history watch.db --since 7d --target api
 `,
   config: `Usage: statuskit config check FILE | statuskit config schema
 

@@ -23,6 +23,8 @@ export interface FetchOptions extends AuthFlags {
   insecure?: boolean;
   /** A longer body fails the request instead of filling memory. Default 16 MiB. */
   maxBodyBytes?: number;
+  /** Aborts the request from outside (a watcher shutting down), besides the timeout. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -80,7 +82,8 @@ export function baseHeaders(flags: AuthFlags): Record<string, string> {
 export async function fetchWithAuth(url: string, options: FetchOptions): Promise<FetchedResponse> {
   const target = new URL(url);
   const started = performance.now();
-  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const deadline = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   const headers = baseHeaders(options);
   let response = await send(target, headers, deadline, options);
   if (response.status === 401 && options.digest && options.user !== undefined) {
@@ -137,6 +140,8 @@ function send(
 }
 
 function connectionError(error: Error, signal: AbortSignal, timeoutMs: number): ConnectionError {
+  if (signal.aborted && !(signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError'))
+    return new ConnectionError('aborted');
   if (signal.aborted) return new ConnectionError(`timed out after ${timeoutMs} ms`, true);
   const code = (error as NodeJS.ErrnoException).code;
   return new ConnectionError(code ? `${code}: ${error.message}` : error.message);

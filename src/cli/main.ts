@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   get: async () => (await import('./get.js')).getCommand,
   check: async () => (await import('./check.js')).checkCommand,
   config: async () => (await import('./config-command.js')).configCommand,
+  watch: async () => (await import('./watch.js')).watchCommand,
 };
 
 const GLOBAL_OPTIONS: OptionSpec = {

@@ -12,6 +12,8 @@ export interface WsRequest {
   credential?: string;
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** Aborts from outside (a watcher shutting down), besides the timeout. */
+  signal?: AbortSignal;
 }
 
 export function wsCommand(request: WsRequest): Promise<string> {
@@ -25,8 +27,10 @@ export function wsCommand(request: WsRequest): Promise<string> {
       () => fail(new ConnectionError(`timed out after ${request.timeoutMs} ms`, true)),
       request.timeoutMs,
     );
+    const onAbort = () => fail(new ConnectionError('aborted'));
     const done = () => {
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       socket.on('error', () => {});
       socket.close();
@@ -35,6 +39,8 @@ export function wsCommand(request: WsRequest): Promise<string> {
       done();
       reject(error);
     };
+    if (request.signal?.aborted) return fail(new ConnectionError('aborted'));
+    request.signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('open', () => {
       socket.send(stage === 'auth' ? `auth ${request.credential}` : request.command);
     });

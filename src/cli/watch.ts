@@ -1,0 +1,364 @@
+/**
+ * `statuskit watch URL...`: poll status APIs, log and run hooks on each transition, keep a history,
+ * optionally serve the watched targets as a status document. `--once` polls once and exits like a
+ * Nagios plugin. `statuskit watch history` reports transitions and availability from a history file.
+ */
+import { parseJsonPath } from '../checks/json-path.js';
+import type { ConfigProblem } from '../config/errors.js';
+import { type Level, SEVERITY, worst } from '../model/levels.js';
+import { parseDuration } from '../util/duration.js';
+import type { WatchConfig } from '../watch/config.js';
+import {
+  type CommandLineSettings,
+  type ListenAddress,
+  PlanError,
+  parseListenAddress,
+  planWatch,
+  type WatchPlan,
+} from '../watch/plan.js';
+import { HistoryUnavailableError } from '../watch/sqlite.js';
+import type { WatchServer } from '../watch/status-server.js';
+import type { HistoryStore } from '../watch/store.js';
+import { formatSpan, formatTable } from '../watch/table.js';
+import type { TargetLayer } from '../watch/target.js';
+import { type TargetView, Watcher } from '../watch/watcher.js';
+import { type CommandContext, type OptionSpec, UsageError } from './context.js';
+import { AUTH_OPTIONS } from './fetch-document.js';
+import { type AuthFlags, parseHeaderFlag } from './http-client.js';
+import { CRITICAL, type NagiosState, OK, UNKNOWN, WARNING } from './nagios.js';
+
+const { command: _wsCommand, ...TARGET_AUTH_OPTIONS } = AUTH_OPTIONS;
+
+const WATCH_OPTIONS: OptionSpec = {
+  ...TARGET_AUTH_OPTIONS,
+  interval: { type: 'string' },
+  path: { type: 'string' },
+  'fail-after': { type: 'string' },
+  'recover-after': { type: 'string' },
+  'on-change': { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'hook-timeout': { type: 'string' },
+  history: { type: 'string' },
+  retain: { type: 'string' },
+  serve: { type: 'string' },
+  once: { type: 'boolean' },
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+  target: { type: 'string' },
+  since: { type: 'string' },
+};
+
+const HISTORY_ONLY = ['target', 'since'];
+const HISTORY_OPTIONS = new Set([
+  'history',
+  'config',
+  'json',
+  'quiet',
+  'log',
+  'help',
+  'version',
+  ...HISTORY_ONLY,
+]);
+
+/** Maintenance is planned: it warns rather than pages (as in `statuskit check`). */
+const NAGIOS_STATES = {
+  ok: OK,
+  warning: WARNING,
+  maintenance: WARNING,
+  critical: CRITICAL,
+  unknown: UNKNOWN,
+};
+
+export async function watchCommand(ctx: CommandContext): Promise<number> {
+  // A Nagios caller of `--once` must see UNKNOWN for bad input, never 2 (CRITICAL).
+  const once = ctx.args.includes('--once');
+  try {
+    const { values, positionals } = ctx.parse(WATCH_OPTIONS);
+    if (positionals[0] === 'history') return await historyCommand(ctx, values, positionals.slice(1));
+    for (const option of HISTORY_ONLY) {
+      if (values[option] !== undefined) throw new UsageError(`--${option} applies to "watch history" only`);
+    }
+    if (values.json && !once) throw new UsageError('--json applies to --once and "watch history"');
+    return await watchTargets(ctx, values, positionals, once);
+  } catch (error) {
+    if (!once || !(error instanceof UsageError)) throw error;
+    ctx.stderr(`statuskit: ${error.message}\nRun "statuskit watch --help" for usage.\n`);
+    return UNKNOWN;
+  }
+}
+
+async function watchTargets(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  urls: string[],
+  once: boolean,
+): Promise<number> {
+  const failed = once ? UNKNOWN : 2;
+  const cli = commandLineSettings(ctx, values, urls);
+  const config = await readConfig(ctx, values.config as string | undefined);
+  if (config === 'invalid') return failed;
+  let plan: WatchPlan;
+  try {
+    plan = planWatch(cli, config);
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(error.message);
+    throw error;
+  }
+  let store: HistoryStore | undefined;
+  try {
+    store = plan.history === undefined ? undefined : await openHistory(plan.history);
+  } catch (error) {
+    if (!(error instanceof HistoryUnavailableError)) throw error;
+    ctx.log.error(error.message);
+    return once ? UNKNOWN : 1;
+  }
+  const watcher = new Watcher({
+    targets: plan.targets,
+    log: ctx.log,
+    store,
+    retainMs: plan.retainMs,
+    hooks: plan.hooks,
+  });
+  try {
+    if (once) return await pollOnce(ctx, watcher, plan, values.json === true);
+    return await runUntilSignal(ctx, watcher, plan);
+  } finally {
+    store?.close();
+  }
+}
+
+async function pollOnce(ctx: CommandContext, watcher: Watcher, plan: WatchPlan, json: boolean) {
+  const views = await watcher.pollAll();
+  ctx.stdout(json ? `${JSON.stringify(views.map(sampleJson), null, 2)}\n` : `${onceTable(views)}\n`);
+  const { timeoutMs, retries, backoffMs } = plan.hooks;
+  // Hooks of a one-shot run get their whole retry schedule before the process ends.
+  const bound = timeoutMs * (retries + 1) + backoffMs * (2 ** retries - 1) + 1000;
+  await watcher.stop(bound, { abandonRetries: false });
+  const level = views.reduce((acc, view) => worst(acc, view.last?.level ?? 'unknown'), 'ok' as Level);
+  return NAGIOS_STATES[level] as NagiosState;
+}
+
+async function runUntilSignal(ctx: CommandContext, watcher: Watcher, plan: WatchPlan): Promise<number> {
+  let server: WatchServer | undefined;
+  if (plan.serve) {
+    try {
+      const { serveWatcher } = await import('../watch/status-server.js');
+      server = await serveWatcher(watcher, plan.serve);
+    } catch (error) {
+      ctx.log.error(`cannot listen: ${(error as Error).message}`);
+      return 1;
+    }
+    ctx.stdout(`${server.server.url}/status\n`);
+  }
+  watcher.start();
+  ctx.log.info(`watching ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`, {
+    targets: plan.targets.map((t) => `${t.name} ${t.displayUrl} every ${formatSpan(t.intervalMs)}`),
+    ...(plan.history ? { history: plan.history } : {}),
+    ...(server ? { serve: server.server.url } : {}),
+    pid: process.pid,
+  });
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  ctx.log.info('shutting down', { signal });
+  // Commands get their own timeout and a second to be killed; webhook retries are given up.
+  const drained = await watcher.stop(plan.hooks.timeoutMs + 1000);
+  if (!drained) ctx.log.warn('shutdown: some hooks had not finished and were abandoned');
+  await server?.close();
+  return 0;
+}
+
+async function historyCommand(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  extra: string[],
+): Promise<number> {
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  for (const option of Object.keys(values)) {
+    if (!HISTORY_OPTIONS.has(option)) throw new UsageError(`--${option} does not apply to "watch history"`);
+  }
+  let file = values.history as string | undefined;
+  if (file === undefined && values.config !== undefined) {
+    const config = await readConfig(ctx, values.config as string);
+    if (config === 'invalid') return 2;
+    file = config?.history;
+  }
+  if (file === undefined) throw new UsageError('watch history: --history FILE is required');
+  const sinceMs = durationFlag(values.since as string | undefined, '--since') ?? 86_400_000;
+  const end = Date.now();
+  let store: HistoryStore | undefined;
+  try {
+    const { HistoryStore } = await import('../watch/store.js');
+    const { buildReport, reportJson, reportText } = await import('../watch/report.js');
+    store = HistoryStore.openForReading(file);
+    const report = buildReport(store, { start: end - sinceMs, end }, values.target as string | undefined);
+    ctx.stdout(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof HistoryUnavailableError || (error as Error).name === 'UnknownTargetError'))
+      throw error;
+    ctx.stderr(`statuskit watch history: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
+
+/** The history store and SQLite are loaded only when a history is used. */
+async function openHistory(file: string): Promise<HistoryStore> {
+  const { HistoryStore } = await import('../watch/store.js');
+  return HistoryStore.open(file);
+}
+
+/** The config file, `undefined` without one, or `'invalid'` once its problems are logged. */
+async function readConfig(
+  ctx: CommandContext,
+  file: string | undefined,
+): Promise<WatchConfig | undefined | 'invalid'> {
+  if (file === undefined) return undefined;
+  try {
+    const { loadWatchConfig } = await import('../watch/config.js');
+    return await loadWatchConfig(file, ctx.env);
+  } catch (error) {
+    const { name, problems } = error as { name?: string; problems?: ConfigProblem[] };
+    if (name !== 'ConfigError' || !problems) throw error;
+    ctx.log.error(`invalid configuration in ${file}`, {
+      problems: problems.map((p) => `${p.path}: ${p.message}`),
+    });
+    return 'invalid';
+  }
+}
+
+function commandLineSettings(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  urls: string[],
+): CommandLineSettings {
+  const path = values.path as string | undefined;
+  if (path !== undefined) {
+    try {
+      parseJsonPath(path);
+    } catch (error) {
+      throw new UsageError(`--path: ${(error as Error).message}`);
+    }
+  }
+  const webhooks = ((values.webhook as string[] | undefined) ?? []).map((url) => {
+    if (!/^https?:$/.test(safeScheme(url)))
+      throw new UsageError(`--webhook: expected an http(s) URL, got "${url}"`);
+    return { url, headers: {} };
+  });
+  const layer: TargetLayer = {
+    intervalMs: positiveDuration(values.interval as string | undefined, '--interval'),
+    timeoutMs: positiveDuration(values.timeout as string | undefined, '--timeout'),
+    path,
+    auth: authFlags(ctx, values),
+    insecure: values.insecure === true ? true : undefined,
+    failAfter: count(values['fail-after'] as string | undefined, '--fail-after'),
+    recoverAfter: count(values['recover-after'] as string | undefined, '--recover-after'),
+    onChange: values['on-change'] as string | undefined,
+    webhooks: webhooks.length > 0 ? webhooks : undefined,
+  };
+  return {
+    urls,
+    layer,
+    history: values.history as string | undefined,
+    retainMs: positiveDuration(values.retain as string | undefined, '--retain'),
+    hookTimeoutMs: positiveDuration(values['hook-timeout'] as string | undefined, '--hook-timeout'),
+    serve: values.serve === undefined ? undefined : listenAddress(values.serve as string),
+  };
+}
+
+function authFlags(ctx: CommandContext, values: Record<string, unknown>): AuthFlags | undefined {
+  const headers = values.header as string[] | undefined;
+  for (const header of headers ?? []) {
+    try {
+      parseHeaderFlag(header);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  if (values.digest && values.user === undefined)
+    throw new UsageError('--digest needs --user login:password');
+  const auth: AuthFlags = {
+    apiKey: (values['api-key'] as string | undefined) ?? ctx.env.STATUSKIT_API_KEY,
+    apiKeyHeader: values['api-key-header'] as string | undefined,
+    headers,
+    token: (values.token as string | undefined) ?? ctx.env.STATUSKIT_TOKEN,
+    user: values.user as string | undefined,
+    digest: values.digest as boolean | undefined,
+  };
+  return Object.values(auth).some((value) => value !== undefined) ? auth : undefined;
+}
+
+function listenAddress(text: string): ListenAddress {
+  try {
+    return parseListenAddress(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function durationFlag(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text, flag);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function positiveDuration(text: string | undefined, flag: string): number | undefined {
+  const ms = durationFlag(text, flag);
+  if (ms !== undefined && ms <= 0)
+    throw new UsageError(`${flag}: expected a duration above 0, got "${text}"`);
+  return ms;
+}
+
+function count(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new UsageError(`${flag}: expected a whole number >= 1, got "${text}"`);
+  }
+  return Number(text);
+}
+
+function safeScheme(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
+}
+
+function onceTable(views: readonly TargetView[]): string {
+  const ordered = [...views].sort(
+    (a, b) => SEVERITY[b.last?.level ?? 'unknown'] - SEVERITY[a.last?.level ?? 'unknown'],
+  );
+  return formatTable(
+    ['TARGET', 'LEVEL', 'WORD', 'HTTP', 'TIME', 'MESSAGE'],
+    ordered.map(({ target, last }) => [
+      target.name,
+      last?.level ?? 'unknown',
+      last?.word ?? '',
+      last?.httpCode === undefined ? '' : String(last.httpCode),
+      last ? formatSpan(last.durationMs) : '',
+      last?.message ?? '',
+    ]),
+  );
+}
+
+function sampleJson(view: TargetView) {
+  const { target, state, last } = view;
+  return {
+    target: target.name,
+    url: target.displayUrl,
+    level: last?.level ?? 'unknown',
+    reported: state.level ?? null,
+    word: last?.word ?? null,
+    httpCode: last?.httpCode ?? null,
+    durationMs: last?.durationMs ?? null,
+    message: last?.message ?? null,
+    time: last ? new Date(last.time).toISOString() : null,
+  };
+}

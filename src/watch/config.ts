@@ -1,0 +1,162 @@
+/**
+ * The `statuskit watch --config FILE` file: defaults at the top, targets by name below. Read like the
+ * agent's config (src/config): YAML or JSON, `${VAR}` secrets from the environment, strict zod
+ * validation, every problem listed at once with its path.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { parseJsonPath } from '../checks/json-path.js';
+import { substituteEnv } from '../config/env.js';
+import { type ConfigProblem, formatPath, problemsFromIssues } from '../config/errors.js';
+import { duration, port } from '../config/fields.js';
+import { isTargetName, TARGET_NAME_HINT } from './target.js';
+
+const positiveDuration = duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' });
+
+function urlWith(schemes: RegExp, message: string) {
+  return z.string().superRefine((text, ctx) => {
+    let scheme: string | undefined;
+    try {
+      scheme = new URL(text).protocol;
+    } catch {}
+    if (!scheme || !schemes.test(scheme)) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+const targetUrl = urlWith(/^(https?|wss?):$/, 'expected an http://, https://, ws:// or wss:// URL');
+const webhookUrl = urlWith(/^https?:$/, 'expected an http:// or https:// URL');
+
+const statusPath = z.string().superRefine((text, ctx) => {
+  try {
+    parseJsonPath(text);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a path like data.status (${(error as Error).message})`,
+    });
+  }
+});
+
+const headerMap = z.record(z.string(), z.string());
+
+const auth = z
+  .strictObject({
+    apiKey: z.string().optional(),
+    /** Default `X-Api-Key`. */
+    apiKeyHeader: z.string().optional(),
+    headers: headerMap.optional(),
+    /** Sent as `Authorization: Bearer …`. */
+    token: z.string().optional(),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    /** Answer the server's Digest challenge with user / password instead of sending Basic. */
+    digest: z.boolean().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.digest || value.password !== undefined) && value.user === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['user'], message: 'required with password or digest' });
+    }
+  });
+
+/** A command run on each transition: a shell command line, or argv run without a shell. */
+const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const webhook = z.union([webhookUrl, z.strictObject({ url: webhookUrl, headers: headerMap.optional() })]);
+
+const targetSettings = {
+  interval: positiveDuration.optional(),
+  timeout: positiveDuration.optional(),
+  path: statusPath.optional(),
+  auth: auth.optional(),
+  insecure: z.boolean().optional(),
+  failAfter: z.number().int().min(1).optional(),
+  recoverAfter: z.number().int().min(1).optional(),
+  onChange: command.optional(),
+  webhook: z.union([webhook, z.array(webhook)]).optional(),
+};
+
+const target = z.strictObject({ url: targetUrl, ...targetSettings });
+
+export const watchConfigSchema = z.strictObject({
+  ...targetSettings,
+  history: z.string().min(1).optional(),
+  retain: positiveDuration.optional(),
+  hookTimeout: positiveDuration.optional(),
+  serve: z.union([port, z.strictObject({ host: z.string().optional(), port })]).optional(),
+  targets: z.record(z.string(), target),
+});
+
+export type WatchConfig = z.output<typeof watchConfigSchema>;
+export type TargetConfig = z.output<typeof target>;
+export type TargetSettingsConfig = Omit<TargetConfig, 'url'>;
+export type WebhookConfig = z.output<typeof webhook>;
+
+export type WatchConfigResult = { ok: true; config: WatchConfig } | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * Same shape and name as the agent's ConfigError (src/config/load.ts), which is not imported: that
+ * module loads every check kind's schema, a cost `watch` need not pay.
+ */
+export class WatchConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+  }
+}
+
+export function parseWatchConfig(text: string, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      // One syntax error derails the parser for the rest of the file: the first few are the useful ones.
+      problems: document.errors.slice(0, 3).map((error) => ({
+        path: error.linePos ? `line ${error.linePos[0].line}` : '(file)',
+        message: error.message.split('\n')[0],
+      })),
+    };
+  }
+  const raw = document.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ path: '(root)', message: 'expected a mapping of options' }] };
+  }
+  return validateWatchConfig(raw, env);
+}
+
+export function validateWatchConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
+  const problems: ConfigProblem[] = [];
+  const substituted = substituteEnv(raw, env, problems);
+  const parsed = watchConfigSchema.safeParse(substituted);
+  if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, substituted));
+  problems.push(...nameProblems(substituted));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, config: parsed.data };
+}
+
+export async function loadWatchConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<WatchConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new WatchConfigError(file, [{ path: '(file)', message: (error as Error).message }]);
+  }
+  const result = parseWatchConfig(text, env);
+  if (!result.ok) throw new WatchConfigError(file, result.problems);
+  return result.config;
+}
+
+/** Names become component keys of the served document, so they are checked here, with their path. */
+function nameProblems(raw: unknown): ConfigProblem[] {
+  const targets = (raw as { targets?: unknown }).targets;
+  if (targets === null || typeof targets !== 'object' || Array.isArray(targets)) return [];
+  return Object.keys(targets)
+    .filter((name) => !isTargetName(name))
+    .map((name) => ({ path: formatPath(['targets', name]), message: TARGET_NAME_HINT }));
+}

@@ -1,0 +1,295 @@
+/**
+ * What runs on a transition: a command and webhooks. Polling never waits for them: each target's
+ * hooks run in order on their own chain (a recovery is never delivered before the failure it ends),
+ * and shutdown waits for them only so long.
+ *
+ * Remote data (the target's word and message) reaches a command only through its environment, never
+ * through its command line, so a status page cannot inject shell syntax.
+ */
+import { spawn } from 'node:child_process';
+import { redact } from '../access/redact.js';
+import type { Logger } from '../cli/log.js';
+import type { Level } from '../model/levels.js';
+import type { HookCommand, WatchTarget, WebhookSpec } from './target.js';
+
+export interface TransitionEvent {
+  target: string;
+  /** Credentials masked. */
+  url: string;
+  from?: Level;
+  to: Level;
+  message?: string;
+  word?: string;
+  httpCode?: number;
+  durationMs: number;
+  /** Epoch ms. */
+  at: number;
+}
+
+export interface HookOptions {
+  /** A command is killed after this long; a webhook attempt is abandoned after this long. */
+  timeoutMs: number;
+  /** Webhook retries after the first attempt. */
+  retries: number;
+  /** Wait before the first retry; doubles each time. */
+  backoffMs: number;
+}
+
+export const DEFAULT_HOOK_OPTIONS: HookOptions = { timeoutMs: 10_000, retries: 3, backoffMs: 1000 };
+
+/** More pending transitions than this for one target means its hooks are stuck: newer ones are dropped. */
+const MAX_QUEUED = 100;
+/** Output of a command kept for the log when it fails. */
+const OUTPUT_TAIL = 2000;
+
+/** The environment a command gets: the watcher's own, plus the transition. */
+export function eventEnv(event: TransitionEvent): Record<string, string> {
+  const env: Record<string, string> = {
+    STATUSKIT_TARGET: event.target,
+    STATUSKIT_URL: event.url,
+    STATUSKIT_FROM: event.from ?? '',
+    STATUSKIT_TO: event.to,
+    STATUSKIT_MESSAGE: event.message ?? '',
+    STATUSKIT_AT: new Date(event.at).toISOString(),
+    STATUSKIT_WORD: event.word ?? '',
+    STATUSKIT_HTTP_CODE: event.httpCode === undefined ? '' : String(event.httpCode),
+    STATUSKIT_DURATION_MS: String(event.durationMs),
+  };
+  // The environment cannot carry NUL bytes; a remote message might.
+  for (const key of Object.keys(env)) env[key] = env[key].replace(/\0/g, '');
+  return env;
+}
+
+/** The JSON a webhook receives. */
+export function eventBody(event: TransitionEvent): Record<string, unknown> {
+  return {
+    event: 'transition',
+    target: event.target,
+    url: event.url,
+    from: event.from ?? null,
+    to: event.to,
+    message: event.message ?? null,
+    word: event.word ?? null,
+    httpCode: event.httpCode ?? null,
+    durationMs: event.durationMs,
+    at: new Date(event.at).toISOString(),
+  };
+}
+
+export interface CommandOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** The last part of stdout and stderr together. */
+  output: string;
+  error?: string;
+}
+
+/**
+ * Runs a hook command in its own process group, so a timeout kills the shell and whatever it
+ * started. Never rejects.
+ */
+export function runCommand(
+  command: HookCommand,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<CommandOutcome> {
+  const [file, args] =
+    typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0], command.slice(1)];
+  return new Promise((resolve) => {
+    let output = '';
+    let timedOut = false;
+    const child = spawn(file, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {}
+    };
+    let hardKill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      hardKill = setTimeout(() => killGroup('SIGKILL'), 1000);
+    }, timeoutMs);
+    const finish = (outcome: Omit<CommandOutcome, 'timedOut' | 'output'>) => {
+      clearTimeout(timer);
+      clearTimeout(hardKill);
+      resolve({ ...outcome, timedOut, output: output.trim() });
+    };
+    child.once('error', (error) => finish({ code: null, signal: null, error: error.message }));
+    child.once('close', (code, signal) => finish({ code, signal }));
+  });
+}
+
+export interface WebhookOutcome {
+  ok: boolean;
+  attempts: number;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * POSTs the event as JSON. Retries network errors, timeouts, 429 and 5xx with doubling waits; any
+ * other answer is final. `stop` cuts the waits short (shutdown). Never rejects.
+ */
+export async function postWebhook(
+  spec: WebhookSpec,
+  body: Record<string, unknown>,
+  options: HookOptions,
+  stop?: AbortSignal,
+): Promise<WebhookOutcome> {
+  const text = JSON.stringify(body);
+  let last: WebhookOutcome = { ok: false, attempts: 0 };
+  for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
+    if (attempt > 1 && !(await pause(options.backoffMs * 2 ** (attempt - 2), stop))) break;
+    last = { attempts: attempt, ...(await attemptPost(spec, text, options.timeoutMs)) };
+    if (last.ok || (last.status !== undefined && !retryable(last.status))) break;
+  }
+  return last;
+}
+
+async function attemptPost(
+  spec: WebhookSpec,
+  text: string,
+  timeoutMs: number,
+): Promise<Omit<WebhookOutcome, 'attempts'>> {
+  try {
+    const response = await fetch(spec.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'statuskit-watch', ...spec.headers },
+      body: text,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    return { ok: response.ok, status: response.status };
+  } catch (error) {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, a bad port, …) is in its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const name = (error as Error).name;
+    return {
+      ok: false,
+      error:
+        name === 'TimeoutError'
+          ? `timed out after ${timeoutMs} ms`
+          : (cause?.code ?? cause?.message ?? (error as Error).message),
+    };
+  }
+}
+
+function retryable(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Resolves true after `ms`, false at once when `stop` is aborted. */
+function pause(ms: number, stop?: AbortSignal): Promise<boolean> {
+  if (stop?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onStop = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      stop?.removeEventListener('abort', onStop);
+      resolve(true);
+    }, ms);
+    stop?.addEventListener('abort', onStop, { once: true });
+  });
+}
+
+/** Runs each target's hooks in order, off the polling path; tracks them for a bounded drain. */
+export class HookDispatcher {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queued = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly log: Logger,
+    private readonly options: HookOptions = DEFAULT_HOOK_OPTIONS,
+  ) {}
+
+  dispatch(target: WatchTarget, event: TransitionEvent): void {
+    if (target.onChange === undefined && target.webhooks.length === 0) return;
+    const depth = this.queued.get(target.name) ?? 0;
+    if (depth >= MAX_QUEUED) {
+      this.log.warn('hooks are backed up: transition not delivered', { target: target.name, to: event.to });
+      return;
+    }
+    this.queued.set(target.name, depth + 1);
+    const previous = this.chains.get(target.name) ?? Promise.resolve();
+    const delivery = previous
+      .then(() => this.deliver(target, event))
+      .finally(() => {
+        this.queued.set(target.name, (this.queued.get(target.name) ?? 1) - 1);
+        if (this.chains.get(target.name) === delivery) this.chains.delete(target.name);
+        this.running.delete(delivery);
+      });
+    this.chains.set(target.name, delivery);
+    this.running.add(delivery);
+  }
+
+  /**
+   * Waits for every queued hook, at most `maxMs`. On shutdown, pending webhook retries are given up
+   * (`abandonRetries`); a one-shot run lets them finish within the bound.
+   */
+  async drain(maxMs: number, abandonRetries = true): Promise<boolean> {
+    if (abandonRetries) this.stopping.abort();
+    if (this.running.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), maxMs);
+    });
+    const done = Promise.allSettled([...this.running]).then(() => true);
+    const drained = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return drained;
+  }
+
+  get pending(): number {
+    return this.running.size;
+  }
+
+  private async deliver(target: WatchTarget, event: TransitionEvent): Promise<void> {
+    const work: Promise<void>[] = target.webhooks.map((spec) => this.sendWebhook(target, spec, event));
+    if (target.onChange !== undefined) work.push(this.runOnChange(target, target.onChange, event));
+    await Promise.all(work);
+  }
+
+  private async runOnChange(target: WatchTarget, command: HookCommand, event: TransitionEvent) {
+    const started = performance.now();
+    const outcome = await runCommand(command, eventEnv(event), this.options.timeoutMs);
+    const fields = { target: target.name, to: event.to, ms: Math.round(performance.now() - started) };
+    if (outcome.code === 0) {
+      this.log.info('on-change command done', fields);
+      return;
+    }
+    const why = outcome.timedOut
+      ? `timed out after ${this.options.timeoutMs} ms`
+      : (outcome.error ?? (outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`));
+    this.log.warn(`on-change command failed: ${why}`, {
+      ...fields,
+      ...(outcome.output ? { output: target.redact(outcome.output) } : {}),
+    });
+  }
+
+  private async sendWebhook(target: WatchTarget, spec: WebhookSpec, event: TransitionEvent) {
+    const outcome = await postWebhook(spec, eventBody(event), this.options, this.stopping.signal);
+    const fields = { target: target.name, webhook: redact(spec.url), attempts: outcome.attempts };
+    if (outcome.ok) this.log.info('webhook delivered', { ...fields, status: outcome.status });
+    else
+      this.log.warn('webhook failed', {
+        ...fields,
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
+        ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      });
+  }
+}

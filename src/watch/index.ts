@@ -1,0 +1,28 @@
+/** `statuskit watch`: poll status APIs, react to transitions, keep history. */
+export {
+  type Availability,
+  availability,
+  COVER_INTERVALS,
+  formatPercent,
+  type LevelSample,
+} from './availability.js';
+export { loadWatchConfig, parseWatchConfig, type WatchConfig, watchConfigSchema } from './config.js';
+export {
+  eventBody,
+  eventEnv,
+  HookDispatcher,
+  type HookOptions,
+  postWebhook,
+  runCommand,
+  type TransitionEvent,
+} from './hooks.js';
+export { type Judgement, judgeDocument } from './judge.js';
+export { type CommandLineSettings, planWatch, type WatchPlan } from './plan.js';
+export { buildReport, type HistoryReport, reportJson, reportText } from './report.js';
+export { DEFAULT_RETAIN_MS, pruneDue, pruneEvery, retentionCutoff } from './retention.js';
+export { HistoryUnavailableError } from './sqlite.js';
+export { componentOf, serveWatcher } from './status-server.js';
+export { HistoryStore, type Sample, type TransitionRecord } from './store.js';
+export { resolveTarget, type WatchTarget } from './target.js';
+export { type Debounce, observe, type TargetState, type Transition } from './transitions.js';
+export { type TargetView, Watcher, type WatcherOptions } from './watcher.js';

@@ -1,0 +1,130 @@
+/**
+ * `statuskit watch history`: transitions and availability per target over a window, from a history
+ * file. Building the report reads the store; formatting it is pure.
+ */
+import type { Level } from '../model/levels.js';
+import { type Availability, availability, formatPercent } from './availability.js';
+import type { HistoryStore, TransitionRecord } from './store.js';
+import { formatSpan, formatTable, formatTime } from './table.js';
+
+export interface TargetReport {
+  name: string;
+  url: string;
+  level?: Level;
+  since?: number;
+  lastCheck?: number;
+  availability: Availability;
+}
+
+export interface HistoryReport {
+  file: string;
+  start: number;
+  end: number;
+  targets: TargetReport[];
+  transitions: TransitionRecord[];
+}
+
+export class UnknownTargetError extends Error {
+  override name = 'UnknownTargetError';
+}
+
+export function buildReport(
+  store: HistoryStore,
+  window: { start: number; end: number },
+  target?: string,
+): HistoryReport {
+  const known = store.targets();
+  if (target !== undefined && !known.some((t) => t.name === target)) {
+    const names = known.map((t) => t.name).join(', ') || 'none';
+    throw new UnknownTargetError(`no target "${target}" in ${store.file} (targets: ${names})`);
+  }
+  const chosen = known.filter((t) => target === undefined || t.name === target);
+  return {
+    file: store.file,
+    start: window.start,
+    end: window.end,
+    targets: chosen.map((t) => ({
+      name: t.name,
+      url: t.url,
+      level: t.state.level,
+      since: t.state.since,
+      lastCheck: t.lastTime,
+      availability: availability(store.levelSamples(t.name, window.start), window),
+    })),
+    transitions: store.transitions(window.start, target),
+  };
+}
+
+export function reportText(report: HistoryReport): string {
+  const lines = [
+    `${report.file}: ${formatTime(report.start)} to ${formatTime(report.end)} (${formatSpan(report.end - report.start)})`,
+    '',
+  ];
+  if (report.targets.length === 0) return `${lines.join('\n')}no targets recorded yet\n`;
+  lines.push(
+    formatTable(
+      ['TARGET', 'AVAILABILITY', 'OK', 'OBSERVED', 'NOW', 'SINCE', 'URL'],
+      report.targets.map((t) => [
+        t.name,
+        formatPercent(t.availability.ratio),
+        formatSpan(t.availability.okMs),
+        formatSpan(t.availability.observedMs),
+        t.level ?? '-',
+        t.since === undefined ? '-' : formatTime(t.since),
+        t.url,
+      ]),
+    ),
+    '',
+  );
+  if (report.transitions.length === 0) lines.push('no transitions in this window');
+  else
+    lines.push(
+      formatTable(
+        ['TIME', 'TARGET', 'FROM', 'TO', 'WORD', 'HTTP', 'MESSAGE'],
+        report.transitions.map((t) => [
+          formatTime(t.time),
+          t.target,
+          t.from ?? '(start)',
+          t.to,
+          t.word ?? '',
+          t.httpCode === undefined ? '' : String(t.httpCode),
+          t.message ?? '',
+        ]),
+      ),
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+export function reportJson(report: HistoryReport): Record<string, unknown> {
+  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+  return {
+    file: report.file,
+    start: iso(report.start),
+    end: iso(report.end),
+    targets: report.targets.map((t) => ({
+      name: t.name,
+      url: t.url,
+      level: t.level ?? null,
+      since: iso(t.since),
+      lastCheck: iso(t.lastCheck),
+      availability: {
+        ratio: t.availability.ratio ?? null,
+        percent: t.availability.ratio === undefined ? null : Math.round(t.availability.ratio * 1e6) / 1e4,
+        okMs: t.availability.okMs,
+        observedMs: t.availability.observedMs,
+        windowMs: t.availability.windowMs,
+        byLevel: t.availability.byLevel,
+      },
+    })),
+    transitions: report.transitions.map((t) => ({
+      time: iso(t.time),
+      target: t.target,
+      url: t.url,
+      from: t.from ?? null,
+      to: t.to,
+      word: t.word ?? null,
+      httpCode: t.httpCode ?? null,
+      message: t.message ?? null,
+    })),
+  };
+}

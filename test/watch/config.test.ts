@@ -1,0 +1,157 @@
+/** The watch config file and how it merges with the command line into targets. */
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/config/errors.js';
+import { parseWatchConfig, type WatchConfig } from '../../src/watch/config.js';
+import { PlanError, parseListenAddress, planWatch, splitNamedUrl } from '../../src/watch/plan.js';
+import { nameFromUrl } from '../../src/watch/target.js';
+
+const valid = (text: string, env: NodeJS.ProcessEnv = {}): WatchConfig => {
+  const result = parseWatchConfig(text, env);
+  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+  return result.config;
+};
+
+const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
+  const result = parseWatchConfig(text, env);
+  if (result.ok) throw new Error('expected the config to be invalid');
+  return result.problems.map(formatProblem);
+};
+
+const FILE = `
+interval: 20s
+timeout: 2s
+failAfter: 2
+history: /var/lib/statuskit/watch.db
+retain: 7d
+serve: { port: 8078 }
+onChange: ./notify.sh
+webhook: https://hooks.example.com/a
+targets:
+  api:
+    url: https://api.example.com/v1/status
+    path: data.status
+    interval: 5s
+    auth: { apiKey: "\${API_KEY}", headers: { X-Key: k2 } }
+    webhook: ["https://hooks.example.com/b", { url: "https://hooks.example.com/c", headers: { X-Token: t } }]
+  pbx:
+    url: http://pbx:8077/status
+    auth: { user: admin, password: "\${PBX_PASSWORD}", digest: true }
+    recoverAfter: 3
+    onChange: [/usr/local/bin/page, --urgent]
+`;
+
+describe('watch config', () => {
+  it('reads targets and defaults, secrets from the environment', () => {
+    const config = valid(FILE, { API_KEY: 'key-123', PBX_PASSWORD: 'pa:ss' });
+    expect(config).toMatchObject({ interval: 20_000, timeout: 2000, retain: 7 * 86_400_000 });
+    expect(config.targets.api.auth).toEqual({ apiKey: 'key-123', headers: { 'X-Key': 'k2' } });
+    expect(config.targets.pbx.auth?.password).toBe('pa:ss');
+  });
+
+  it('lists every problem with its path', () => {
+    const problems = problemsOf(
+      `
+interval: fast
+targets:
+  "bad.name": { url: "http://x/status" }
+  api:
+    url: ftp://example.com/status
+    colour: red
+    failAfter: 0
+    auth: { digest: true, token: "\${MISSING}" }
+    path: "a..b"
+  web:
+    url: http://example.com/
+    webhook: { url: nope }
+`,
+      {},
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'targets.api.auth.token: environment variable MISSING is not set',
+        'interval: expected a duration like "2s", got "fast"',
+        'targets.api.url: expected an http://, https://, ws:// or wss:// URL, got "ftp://example.com/status"',
+        'targets.api.colour: unknown option',
+        'targets.api.failAfter: expected a value >= 1, got 0',
+        'targets.api.auth.user: required with password or digest',
+        expect.stringMatching(/^targets\.api\.path: expected a path like data\.status/),
+        'targets.web.webhook.url: expected an http:// or https:// URL, got "nope"',
+        'targets["bad.name"]: a target name may hold only letters, digits, "_" and "-" (it becomes a component key)',
+      ]),
+    );
+  });
+
+  it('needs targets, and reports YAML syntax errors by line', () => {
+    expect(problemsOf('interval: 5s\n')).toEqual(['targets: required (record)']);
+    expect(problemsOf('targets:\n  api: [\n')[0]).toMatch(/^line \d+: /);
+  });
+});
+
+describe('planning what to watch', () => {
+  const config = valid(FILE, { API_KEY: 'key-123', PBX_PASSWORD: 'pa:ss' });
+
+  it("takes a target's own settings first, then the command line, then the file's defaults", () => {
+    const plan = planWatch({ urls: [], layer: { timeoutMs: 900, recoverAfter: 5 } }, config);
+    const [api, pbx] = plan.targets;
+    expect(api).toMatchObject({
+      name: 'api',
+      intervalMs: 5000,
+      timeoutMs: 900,
+      statusPaths: ['data.status'],
+    });
+    expect(api.debounce).toEqual({ failAfter: 2, recoverAfter: 5 });
+    expect(pbx.debounce).toEqual({ failAfter: 2, recoverAfter: 3 });
+    expect(pbx.statusPaths).toEqual(['status', 'data.status']);
+    expect(api.webhooks.map((w) => w.url)).toEqual([
+      'https://hooks.example.com/b',
+      'https://hooks.example.com/c',
+    ]);
+    expect(pbx.webhooks).toEqual([{ url: 'https://hooks.example.com/a', headers: {} }]);
+    expect(pbx.onChange).toEqual(['/usr/local/bin/page', '--urgent']);
+    expect(pbx.auth).toMatchObject({ user: 'admin:pa:ss', digest: true });
+    expect(plan).toMatchObject({ history: '/var/lib/statuskit/watch.db', retainMs: 7 * 86_400_000 });
+    expect(plan.serve).toEqual({ host: '127.0.0.1', port: 8078 });
+  });
+
+  it("never sends the command line's credentials to a file's targets, nor the file's to typed URLs", () => {
+    const plan = planWatch(
+      { urls: ['extra=http://127.0.0.1:9/status'], layer: { auth: { user: 'me:secret' } } },
+      config,
+    );
+    expect(plan.targets.find((t) => t.name === 'api')?.auth.user).toBeUndefined();
+    expect(plan.targets.find((t) => t.name === 'extra')?.auth.user).toBe('me:secret');
+    const shared = valid('auth: { token: file-token }\ntargets:\n  a: { url: "http://a/" }\n');
+    const mixed = planWatch({ urls: ['typed=http://b/'], layer: {} }, shared);
+    expect(mixed.targets.map((t) => [t.name, t.auth.token])).toEqual([
+      ['a', 'file-token'],
+      ['typed', undefined],
+    ]);
+  });
+
+  it('masks credentials in the URL it shows and in messages', () => {
+    const plan = planWatch({ urls: ['http://bob:hunter22@127.0.0.1:9/status?token=abcdef'], layer: {} });
+    const [target] = plan.targets;
+    expect(target.displayUrl).not.toContain('hunter22');
+    expect(target.displayUrl).not.toContain('abcdef');
+    const withKey = planWatch({ urls: ['http://127.0.0.1:9/'], layer: { auth: { apiKey: 'sekrit-key' } } });
+    expect(withKey.targets[0].redact('server said sekrit-key is wrong')).toBe('server said *** is wrong');
+  });
+
+  it('names URLs after host and path, uniquely; NAME=URL names them', () => {
+    expect(nameFromUrl('http://127.0.0.1:8077/status')).toBe('127-0-0-1-8077-status');
+    const plan = planWatch({ urls: ['http://a/status', 'http://a/status', 'db=http://b/health'], layer: {} });
+    expect(plan.targets.map((t) => t.name)).toEqual(['a-status', 'a-status-2', 'db']);
+    expect(splitNamedUrl('http://a/?x=1')).toEqual({ name: 'a', url: 'http://a/?x=1', named: false });
+    expect(() => planWatch({ urls: ['db=http://a/', 'db=http://b/'], layer: {} })).toThrow(PlanError);
+    expect(() => splitNamedUrl('ftp://a/')).toThrow(/not an http/);
+    expect(() => splitNamedUrl('a.b=http://a/')).toThrow(/target name/);
+    expect(() => planWatch({ urls: [], layer: {} })).toThrow(/nothing to watch/);
+  });
+
+  it('reads --serve as PORT or HOST:PORT', () => {
+    expect(parseListenAddress('8078')).toEqual({ host: '127.0.0.1', port: 8078 });
+    expect(parseListenAddress('0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseListenAddress('[::1]:9000')).toEqual({ host: '::1', port: 9000 });
+    expect(() => parseListenAddress('99999')).toThrow(/PORT or HOST:PORT/);
+  });
+});
