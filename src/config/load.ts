@@ -2,45 +2,20 @@
  * Reading a config file: YAML or JSON text -> environment substitution -> zod validation. Every
  * problem is collected and reported at once, each with its path, so one edit fixes them all.
  */
-import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { substituteEnv } from './env.js';
-import { type ConfigProblem, formatProblem, problemsFromIssues } from './errors.js';
+import { type ConfigProblem, problemsFromIssues } from './errors.js';
 import { type AgentConfig, configSchema } from './schema.js';
+import { ConfigError, parseConfigText, readConfigText } from './text.js';
+
+export { ConfigError } from './text.js';
 
 export type ConfigResult = { ok: true; config: AgentConfig } | { ok: false; problems: ConfigProblem[] };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: ConfigProblem[],
-  ) {
-    super(
-      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`,
-    );
-    this.name = 'ConfigError';
-  }
-}
-
-/** Parses and validates config text. YAML is a superset of JSON, so one parser reads both. */
+/** Parses and validates config text (YAML or JSON). */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      // One syntax error derails the parser for the rest of the file: the first few are the useful ones.
-      problems: document.errors.slice(0, 3).map((error) => ({
-        path: error.linePos ? `line ${error.linePos[0].line}` : '(file)',
-        message: error.message.split('\n')[0],
-      })),
-    };
-  }
-  const raw = document.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, problems: [{ path: '(root)', message: 'expected a mapping of options' }] };
-  }
-  return validateConfig(raw, env);
+  const parsed = parseConfigText(text);
+  return parsed.ok ? validateConfig(parsed.raw, env) : parsed;
 }
 
 /** Validates an already parsed object (e.g. from code). */
@@ -57,13 +32,7 @@ export async function loadConfigFile(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AgentConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(file, [{ path: '(file)', message: (error as Error).message }]);
-  }
-  const result = parseConfig(text, env);
+  const result = parseConfig(await readConfigText(file), env);
   if (!result.ok) throw new ConfigError(file, result.problems);
   return result.config;
 }

@@ -3,13 +3,12 @@
  * agent's config (src/config): YAML or JSON, `${VAR}` secrets from the environment, strict zod
  * validation, every problem listed at once with its path.
  */
-import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseJsonPath } from '../checks/json-path.js';
 import { substituteEnv } from '../config/env.js';
 import { type ConfigProblem, formatPath, problemsFromIssues } from '../config/errors.js';
 import { duration, port } from '../config/fields.js';
+import { ConfigError, parseConfigText, readConfigText } from '../config/text.js';
 import { isTargetName, TARGET_NAME_HINT } from './target.js';
 
 const positiveDuration = duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' });
@@ -94,37 +93,9 @@ export type WebhookConfig = z.output<typeof webhook>;
 
 export type WatchConfigResult = { ok: true; config: WatchConfig } | { ok: false; problems: ConfigProblem[] };
 
-/**
- * Same shape and name as the agent's ConfigError (src/config/load.ts), which is not imported: that
- * module loads every check kind's schema, a cost `watch` need not pay.
- */
-export class WatchConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly file: string,
-    readonly problems: ConfigProblem[],
-  ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-  }
-}
-
 export function parseWatchConfig(text: string, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      // One syntax error derails the parser for the rest of the file: the first few are the useful ones.
-      problems: document.errors.slice(0, 3).map((error) => ({
-        path: error.linePos ? `line ${error.linePos[0].line}` : '(file)',
-        message: error.message.split('\n')[0],
-      })),
-    };
-  }
-  const raw = document.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, problems: [{ path: '(root)', message: 'expected a mapping of options' }] };
-  }
-  return validateWatchConfig(raw, env);
+  const parsed = parseConfigText(text);
+  return parsed.ok ? validateWatchConfig(parsed.raw, env) : parsed;
 }
 
 export function validateWatchConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
@@ -141,14 +112,8 @@ export async function loadWatchConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<WatchConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new WatchConfigError(file, [{ path: '(file)', message: (error as Error).message }]);
-  }
-  const result = parseWatchConfig(text, env);
-  if (!result.ok) throw new WatchConfigError(file, result.problems);
+  const result = parseWatchConfig(await readConfigText(file), env);
+  if (!result.ok) throw new ConfigError(file, result.problems);
   return result.config;
 }
 
