@@ -134,13 +134,17 @@ export class Watcher {
     };
     const { log } = this.options;
     if (transition.from === undefined) {
-      log.info(`${target.name} is ${transition.to}`, { ...details, to: transition.to });
-      return;
+      // A target found ok at start is news to no one; one found down is: it alerts (without
+      // history, a restarted watcher alerts again rather than stay silent about an outage).
+      const fields = { ...details, to: transition.to };
+      if (transition.to === 'ok') return log.info(`${target.name} is ${transition.to}`, fields);
+      log.warn(`${target.name} is ${transition.to}`, fields);
+    } else {
+      const line = `${target.name}: ${transition.from} -> ${transition.to}`;
+      const fields = { ...details, from: transition.from, to: transition.to };
+      if (SEVERITY[transition.to] > SEVERITY[transition.from]) log.warn(line, fields);
+      else log.info(line, fields);
     }
-    const line = `${target.name}: ${transition.from} -> ${transition.to}`;
-    const fields = { ...details, from: transition.from, to: transition.to };
-    if (SEVERITY[transition.to] > SEVERITY[transition.from]) log.warn(line, fields);
-    else log.info(line, fields);
     const event: TransitionEvent = {
       target: target.name,
       url: target.displayUrl,

@@ -307,6 +307,22 @@ targets:
     seedUp = true;
   });
 
+  it('a target found down by the first poll alerts; one found ok does not', async () => {
+    flipLevel = 'ok';
+    const hookFile = join(tempDir(), 'hook.txt');
+    const port = await closedPort();
+    const result = await run([
+      'watch',
+      '--once',
+      `gone=http://127.0.0.1:${port}/status`,
+      `flip=${flipUrl}`,
+      '--on-change',
+      `echo "$STATUSKIT_TARGET:$STATUSKIT_FROM>$STATUSKIT_TO" >> ${hookFile}`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(readFileSync(hookFile, 'utf8')).toBe('gone:>critical\n');
+  });
+
   it('--once prints a table and exits like a Nagios plugin by the worst level', async () => {
     flipLevel = 'ok';
     const port = await closedPort();
