@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { type BuiltAgent, buildAgent, type Door } from '../config/build.js';
 import type { ConfigProblem } from '../config/errors.js';
 import type { AgentConfig } from '../config/schema.js';
+import { browsable } from './browsable.js';
 import type { Logger } from './log.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -174,11 +175,4 @@ function listenerOf(built: BuiltAgent): RequestListener {
   return (request, response) => {
     if (!built.stream(request, response)) status(request, response);
   };
-}
-
-/** A wildcard bind is not a URL anyone can open: print the loopback address instead. */
-function browsable(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -139,6 +139,9 @@ History options:
       --target NAME          one target only
       --since DURATION       the window, ending now (default 24h)
 
+SIGHUP (with --config) re-reads the file and applies the difference: unchanged targets keep their
+state, changed ones restart polling, removed ones stop, new ones start; an invalid file keeps the
+running configuration and logs every problem; history and serve changes need a restart.
 SIGINT / SIGTERM stop polling, wait for running hooks (up to the hook timeout), close the history.
 
 Examples:
@@ -148,6 +151,7 @@ Examples:
   statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_status
   statuskit watch --config watch.yaml --on-change 'logger -t statuskit "$STATUSKIT_TARGET $STATUSKIT_TO"'
   statuskit watch --config watch.yaml --once     # from cron or Nagios
+  kill -HUP <pid>                                # reload watch.yaml
   statuskit watch history --history watch.db --since 7d --target api
 `,
   config: `Usage: statuskit config check FILE | statuskit config schema

@@ -2,6 +2,7 @@
  * `statuskit watch URL...`: poll status APIs, log and run hooks on each transition, keep a history,
  * optionally serve the watched targets as a status document. `--once` polls once and exits like a
  * Nagios plugin. `statuskit watch history` reports transitions and availability from a history file.
+ * With `--config`, SIGHUP reloads the file (src/watch/reload.ts).
  */
 import { parseJsonPath } from '../checks/json-path.js';
 import type { ConfigProblem } from '../config/errors.js';
@@ -22,6 +23,7 @@ import type { HistoryStore } from '../watch/store.js';
 import { formatSpan, formatTable } from '../watch/table.js';
 import type { TargetLayer } from '../watch/target.js';
 import { type TargetView, Watcher } from '../watch/watcher.js';
+import { browsable } from './browsable.js';
 import { type CommandContext, type OptionSpec, UsageError } from './context.js';
 import { AUTH_OPTIONS } from './fetch-document.js';
 import { type AuthFlags, parseHeaderFlag } from './http-client.js';
@@ -121,7 +123,8 @@ async function watchTargets(
   });
   try {
     if (once) return await pollOnce(ctx, watcher, plan, values.json === true);
-    return await runUntilSignal(ctx, watcher, plan);
+    const file = values.config as string | undefined;
+    return await runUntilSignal(ctx, watcher, plan, file === undefined ? undefined : { file, cli });
   } finally {
     store?.close();
   }
@@ -138,7 +141,12 @@ async function pollOnce(ctx: CommandContext, watcher: Watcher, plan: WatchPlan, 
   return NAGIOS_STATES[level] as NagiosState;
 }
 
-async function runUntilSignal(ctx: CommandContext, watcher: Watcher, plan: WatchPlan): Promise<number> {
+async function runUntilSignal(
+  ctx: CommandContext,
+  watcher: Watcher,
+  plan: WatchPlan,
+  reloadFrom?: { file: string; cli: CommandLineSettings },
+): Promise<number> {
   let server: WatchServer | undefined;
   if (plan.serve) {
     try {
@@ -148,25 +156,52 @@ async function runUntilSignal(ctx: CommandContext, watcher: Watcher, plan: Watch
       ctx.log.error(`cannot listen: ${(error as Error).message}`);
       return 1;
     }
-    ctx.stdout(`${server.server.url}/status\n`);
   }
+  const origin = server && `http://${browsable(server.server.host)}:${server.server.port}`;
+  if (origin) ctx.stdout(`${origin}/status\n`);
+  const reloader = reloadFrom && (await startReloader(ctx, watcher, plan, reloadFrom));
+  let shuttingDown = false;
+  const onHangUp = () => {
+    // Still listened to while shutting down: without a listener, SIGHUP would kill the drain.
+    if (shuttingDown) ctx.log.info('SIGHUP ignored: shutting down');
+    else if (reloader) void reloader.reload();
+    else
+      ctx.log.warn(
+        'SIGHUP: nothing to reload (the targets come from the command line; reloading needs --config FILE)',
+      );
+  };
+  process.on('SIGHUP', onHangUp);
   watcher.start();
   ctx.log.info(`watching ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`, {
     targets: plan.targets.map((t) => `${t.name} ${t.displayUrl} every ${formatSpan(t.intervalMs)}`),
     ...(plan.history ? { history: plan.history } : {}),
-    ...(server ? { serve: server.server.url } : {}),
+    ...(server ? { serve: origin, listen: `${server.server.host}:${server.server.port}` } : {}),
     pid: process.pid,
   });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  shuttingDown = true;
   ctx.log.info('shutting down', { signal });
   // Commands get their own timeout and a second to be killed; webhook retries are given up.
-  const drained = await watcher.stop(plan.hooks.timeoutMs + 1000);
+  const { hooks } = reloader?.plan ?? plan;
+  const drained = await watcher.stop(hooks.timeoutMs + 1000);
   if (!drained) ctx.log.warn('shutdown: some hooks had not finished and were abandoned');
   await server?.close();
+  process.off('SIGHUP', onHangUp);
   return 0;
+}
+
+/** Loaded only with a config file: without one there is nothing to reload. */
+async function startReloader(
+  ctx: CommandContext,
+  watcher: Watcher,
+  plan: WatchPlan,
+  { file, cli }: { file: string; cli: CommandLineSettings },
+) {
+  const { WatchReloader } = await import('../watch/reload.js');
+  return new WatchReloader(plan, { file, cli, env: ctx.env, watcher, log: ctx.log });
 }
 
 async function historyCommand(

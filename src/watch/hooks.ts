@@ -214,8 +214,13 @@ export class HookDispatcher {
 
   constructor(
     private readonly log: Logger,
-    private readonly options: HookOptions = DEFAULT_HOOK_OPTIONS,
+    private options: HookOptions = DEFAULT_HOOK_OPTIONS,
   ) {}
+
+  /** New options (a reload) apply to the commands and webhook attempts started from now on. */
+  configure(options: HookOptions): void {
+    this.options = options;
+  }
 
   dispatch(target: WatchTarget, event: TransitionEvent): void {
     if (target.onChange === undefined && target.webhooks.length === 0) return;
@@ -266,14 +271,15 @@ export class HookDispatcher {
 
   private async runOnChange(target: WatchTarget, command: HookCommand, event: TransitionEvent) {
     const started = performance.now();
-    const outcome = await runCommand(command, eventEnv(event), this.options.timeoutMs);
+    const { timeoutMs } = this.options;
+    const outcome = await runCommand(command, eventEnv(event), timeoutMs);
     const fields = { target: target.name, to: event.to, ms: Math.round(performance.now() - started) };
     if (outcome.code === 0) {
       this.log.info('on-change command done', fields);
       return;
     }
     const why = outcome.timedOut
-      ? `timed out after ${this.options.timeoutMs} ms`
+      ? `timed out after ${timeoutMs} ms`
       : (outcome.error ?? (outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`));
     this.log.warn(`on-change command failed: ${why}`, {
       ...fields,

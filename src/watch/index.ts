@@ -18,11 +18,19 @@ export {
 } from './hooks.js';
 export { type Judgement, judgeDocument } from './judge.js';
 export { type CommandLineSettings, planWatch, type WatchPlan } from './plan.js';
+export { loadPlan, type PlanLoad, WatchReloader } from './reload.js';
 export { buildReport, type HistoryReport, reportJson, reportText } from './report.js';
 export { DEFAULT_RETAIN_MS, pruneDue, pruneEvery, retentionCutoff } from './retention.js';
 export { HistoryUnavailableError } from './sqlite.js';
 export { componentOf, serveWatcher } from './status-server.js';
 export { HistoryStore, type Sample, type TransitionRecord } from './store.js';
 export { resolveTarget, type WatchTarget } from './target.js';
+export { type ChangedTarget, diffSummary, diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
 export { type Debounce, observe, type TargetState, type Transition } from './transitions.js';
-export { type TargetView, Watcher, type WatcherOptions } from './watcher.js';
+export {
+  type TargetView,
+  Watcher,
+  type WatcherListener,
+  type WatcherOptions,
+  type WatcherSettings,
+} from './watcher.js';

@@ -2,9 +2,15 @@
  * `watch --serve`: the watcher's own status document, served by statuskit's core. Each target is a
  * component under `targets` with its debounced level, so a watcher is itself a status API that
  * `statuskit check`, a dashboard or another watcher can read.
+ *
+ * The components follow the watcher's targets across reloads: a removed target (or one whose URL
+ * changed, which starts fresh) leaves the document at once; a target added by a reload joins it with
+ * its first poll, so a reload never shows an "unknown, not polled yet" that would sour the overall
+ * status. At start every target is shown at once, polled or not.
  */
 import type { CheckOutcome } from '../model/result.js';
 import { createStatus, type RunningServer, type StatusKit } from '../status.js';
+import { startsFresh } from './target-diff.js';
 import type { TargetView, Watcher } from './watcher.js';
 
 export interface WatchServer {
@@ -18,13 +24,36 @@ export async function serveWatcher(
   listen: { host: string; port: number },
 ): Promise<WatchServer> {
   const status = createStatus({ shutdownGrace: 2000 });
-  for (const view of watcher.views) {
-    const { name } = view.target;
+  const shown = new Set<string>();
+  const show = (name: string) => {
+    if (shown.has(name)) return;
+    shown.add(name);
     // Reading memory: no timeout or cache to speak of, so every request sees the latest poll.
-    status.check(`targets.${name}`, () => componentOf(watcher.view(name) ?? view));
-  }
+    status.check(`targets.${name}`, () => {
+      const view = watcher.view(name);
+      return view ? componentOf(view) : { level: 'unknown', message: 'no longer watched' };
+    });
+  };
+  const hide = (name: string) => {
+    if (shown.delete(name)) status.remove(`targets.${name}`);
+  };
+  for (const view of watcher.views) show(view.target.name);
   const server = await status.listen({ host: listen.host, port: listen.port });
-  return { status, server, close: () => status.close() };
+  const unsubscribe = watcher.subscribe({
+    sampled: (view) => show(view.target.name),
+    reconfigured: (diff) => {
+      for (const name of diff.removed) hide(name);
+      for (const change of diff.changed) if (startsFresh(change)) hide(change.target.name);
+    },
+  });
+  return {
+    status,
+    server,
+    close: () => {
+      unsubscribe();
+      return status.close();
+    },
+  };
 }
 
 export function componentOf(view: TargetView): CheckOutcome {

@@ -2,6 +2,11 @@
  * The watcher: polls each target on its own interval, turns samples into transitions, records both,
  * and hands transitions to the hooks. Polling waits for nothing but the poll itself: the history
  * write is synchronous and short (SQLite, WAL), hooks run on their own chains.
+ *
+ * A reload (`reconfigure`) swaps the set of targets in place: a target whose settings are unchanged
+ * keeps its entry (schedule, debounce state, `since`); a changed one gets a new runner and keeps its
+ * state when its URL is the same; a target's state belongs to its name *and* URL, at a reload as at a
+ * start from the history.
  */
 import type { Logger } from '../cli/log.js';
 import { SEVERITY } from '../model/levels.js';
@@ -10,16 +15,27 @@ import type { CheckRunner } from '../tree/check-runner.js';
 import { HookDispatcher, type HookOptions, type TransitionEvent } from './hooks.js';
 import { type ProbeFields, probeRunner } from './probe.js';
 import { pruneDue, retentionCutoff } from './retention.js';
-import type { HistoryStore, Sample } from './store.js';
+import type { HistoryStore, Sample, StoredTarget } from './store.js';
 import type { WatchTarget } from './target.js';
+import { diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
 import { INITIAL_STATE, observe, type TargetState, type Transition } from './transitions.js';
 
-export interface WatcherOptions {
+/** What a reload may change. */
+export interface WatcherSettings {
   targets: readonly WatchTarget[];
-  log: Logger;
-  store?: HistoryStore;
   retainMs: number;
   hooks: HookOptions;
+}
+
+export interface WatcherOptions extends WatcherSettings {
+  log: Logger;
+  store?: HistoryStore;
+}
+
+/** Told of each poll and each reload (the `--serve` document follows the targets this way). */
+export interface WatcherListener {
+  sampled?(view: TargetView): void;
+  reconfigured?(diff: TargetDiff): void;
 }
 
 /** What is known of a target now: its debounced state and its latest sample. */
@@ -33,22 +49,25 @@ interface Entry {
   view: TargetView;
   runner: CheckRunner;
   timer?: NodeJS.Timeout;
+  /** Replaced or removed by a reload: its poll in flight is discarded, its schedule ends. */
+  retired?: boolean;
 }
 
 export class Watcher {
-  private readonly entries: Entry[];
+  private entries: Entry[];
   private readonly dispatcher: HookDispatcher;
+  private readonly listeners = new Set<WatcherListener>();
+  private retainMs: number;
   private lastPrunedAt: number | undefined;
+  private started = false;
   private stopped = false;
   /** The last store error logged, so a full disk is reported once rather than at every poll. */
   private storeError: string | undefined;
 
   constructor(private readonly options: WatcherOptions) {
-    const saved = options.store?.loadStates() ?? new Map<string, TargetState>();
-    this.entries = options.targets.map((target) => ({
-      view: { target, state: saved.get(target.name) ?? INITIAL_STATE },
-      runner: probeRunner(target),
-    }));
+    const saved = this.savedStates();
+    this.entries = options.targets.map((target) => entryOf(target, saved(target)));
+    this.retainMs = options.retainMs;
     this.dispatcher = new HookDispatcher(options.log, options.hooks);
   }
 
@@ -62,8 +81,52 @@ export class Watcher {
 
   /** Polls every target now and then on its interval, until `stop()`. */
   start(): void {
+    this.started = true;
     this.prune();
     for (const entry of this.entries) this.schedule(entry, 0);
+  }
+
+  subscribe(listener: WatcherListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Applies a reload. Unchanged targets go on untouched; changed ones are polled at once with their
+   * new settings (keeping their state when the URL is the same, starting fresh otherwise); removed
+   * ones stop (their queued hooks still run); new ones start, from the history's state if it holds
+   * one for the same name and URL. Hook options and retention apply from the next use on.
+   */
+  reconfigure(next: WatcherSettings): TargetDiff {
+    const diff = diffTargets(
+      this.entries.map((entry) => entry.view.target),
+      next.targets,
+    );
+    const running = new Map(this.entries.map((entry) => [entry.view.target.name, entry]));
+    const changed = new Map(diff.changed.map((change) => [change.target.name, change]));
+    const saved = diff.added.length > 0 ? this.savedStates() : () => INITIAL_STATE;
+    const restarted: Entry[] = [];
+    const restart = (entry: Entry) => {
+      restarted.push(entry);
+      return entry;
+    };
+    this.entries = next.targets.map((target) => {
+      const old = running.get(target.name);
+      running.delete(target.name);
+      if (!old) return restart(entryOf(target, saved(target)));
+      const change = changed.get(target.name);
+      if (!change) return old;
+      retire(old);
+      return restart(
+        startsFresh(change) ? entryOf(target, INITIAL_STATE) : entryOf(target, old.view.state, old.view.last),
+      );
+    });
+    for (const gone of running.values()) retire(gone);
+    this.retainMs = next.retainMs;
+    this.dispatcher.configure(next.hooks);
+    if (this.started) for (const entry of restarted) this.schedule(entry, 0);
+    for (const listener of this.listeners) listener.reconfigured?.(diff);
+    return diff;
   }
 
   /** Polls every target once, concurrently; resolves with their latest samples. */
@@ -87,7 +150,7 @@ export class Watcher {
   }
 
   private schedule(entry: Entry, delayMs: number): void {
-    if (this.stopped) return;
+    if (this.stopped || entry.retired) return;
     entry.timer = setTimeout(() => void this.poll(entry), delayMs);
   }
 
@@ -96,7 +159,7 @@ export class Watcher {
     const started = Date.now();
     try {
       const result = await entry.runner.run();
-      if (this.stopped) return;
+      if (this.stopped || entry.retired) return;
       this.accept(entry, result);
       this.prune();
     } catch (error) {
@@ -122,6 +185,7 @@ export class Watcher {
     entry.view = { target, state, last: sample };
     this.write(() => this.options.store?.record(sample, target.displayUrl, state, transition));
     if (transition) this.announce(target, sample, transition);
+    for (const listener of this.listeners) listener.sampled?.(entry.view);
   }
 
   private announce(target: WatchTarget, sample: Sample, transition: Transition): void {
@@ -137,7 +201,10 @@ export class Watcher {
       // A target found ok at start is news to no one; one found down is: it alerts (without
       // history, a restarted watcher alerts again rather than stay silent about an outage).
       const fields = { ...details, to: transition.to };
-      if (transition.to === 'ok') return log.info(`${target.name} is ${transition.to}`, fields);
+      if (transition.to === 'ok') {
+        log.info(`${target.name} is ${transition.to}`, fields);
+        return;
+      }
       log.warn(`${target.name} is ${transition.to}`, fields);
     } else {
       const line = `${target.name}: ${transition.from} -> ${transition.to}`;
@@ -159,8 +226,28 @@ export class Watcher {
     this.dispatcher.dispatch(target, event);
   }
 
+  /**
+   * The history's state for a target, when it has one for the same name and URL: a target whose URL
+   * changed is another service, and starts fresh rather than inherit its level and `since`.
+   */
+  private savedStates(): (target: WatchTarget) => TargetState {
+    let rows: StoredTarget[] = [];
+    try {
+      rows = this.options.store?.targets() ?? [];
+    } catch (error) {
+      // A reload must not fail on the history: the targets start fresh instead.
+      this.options.log.error('history read failed', { error: (error as Error).message });
+    }
+    const stored = new Map(rows.map((row) => [row.name, row]));
+    return (target) => {
+      const row = stored.get(target.name);
+      return row?.url === target.displayUrl ? row.state : INITIAL_STATE;
+    };
+  }
+
   private prune(): void {
-    const { store, retainMs } = this.options;
+    const { store } = this.options;
+    const { retainMs } = this;
     const now = Date.now();
     if (!store || !pruneDue(this.lastPrunedAt, now, retainMs)) return;
     this.lastPrunedAt = now;
@@ -181,4 +268,14 @@ export class Watcher {
       this.storeError = message;
     }
   }
+}
+
+function entryOf(target: WatchTarget, state: TargetState, last?: Sample): Entry {
+  return { view: { target, state, ...(last === undefined ? {} : { last }) }, runner: probeRunner(target) };
+}
+
+function retire(entry: Entry): void {
+  entry.retired = true;
+  clearTimeout(entry.timer);
+  entry.runner.stop();
 }
