@@ -36,12 +36,16 @@ export class Agent {
   private reloading: Promise<boolean> | undefined;
   private closing: Promise<void> | undefined;
 
+  /** The config the server was started with: its host and port stay until a restart. */
+  private readonly startConfig: AgentConfig;
+
   private constructor(
     readonly server: Server,
     private readonly options: AgentOptions,
-    private config: AgentConfig,
+    config: AgentConfig,
     built: BuiltAgent,
   ) {
+    this.startConfig = config;
     this.built = built;
     this.listener = listenerOf(built);
     server.on('request', (request: IncomingMessage, response: ServerResponse) =>
@@ -58,8 +62,7 @@ export class Agent {
     const built = await buildAgent(config);
     const server = createServer({ keepAliveTimeout: 65_000 });
     const agent = new Agent(server, options, config, built);
-    const host = options.host ?? config.server?.host ?? DEFAULT_HOST;
-    const port = options.port ?? config.server?.port ?? DEFAULT_PORT;
+    const { host, port } = bindingOf(options, config);
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -115,14 +118,17 @@ export class Agent {
       log.error('reload failed: keeping the running configuration', { file: configFile, problems });
       return false;
     }
-    if (
-      config.server?.host !== this.config.server?.host ||
-      config.server?.port !== this.config.server?.port
-    ) {
-      log.warn('server.host and server.port changes take effect on restart');
+    // Compared with the binding in use (not the last file), so the warning stays until a restart.
+    const wanted = bindingOf(this.options, config);
+    const running = bindingOf(this.options, this.startConfig);
+    if (wanted.host !== running.host || wanted.port !== running.port) {
+      const bound = this.address;
+      log.warn('server.host and server.port changes take effect on restart', {
+        running: `${bound.host}:${bound.port}`,
+        configured: `${wanted.host}:${wanted.port}`,
+      });
     }
     const previous = this.built;
-    this.config = config;
     this.built = built;
     this.listener = listenerOf(built);
     log.info('configuration reloaded', { file: configFile ?? '(embedded default)' });
@@ -156,6 +162,14 @@ export class Agent {
  * than parsed so that `statuskit serve` without a file never loads zod and yaml (a test keeps the two equal).
  */
 export const EMBEDDED_DEFAULT: AgentConfig = {};
+
+/** Where the agent listens: flags and environment first, then the config, then the defaults. */
+function bindingOf(options: AgentOptions, config: AgentConfig): { host: string; port: number } {
+  return {
+    host: options.host ?? config.server?.host ?? DEFAULT_HOST,
+    port: options.port ?? config.server?.port ?? DEFAULT_PORT,
+  };
+}
 
 async function readConfig(file: string | undefined): Promise<AgentConfig> {
   if (!file) return EMBEDDED_DEFAULT;

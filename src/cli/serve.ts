@@ -35,12 +35,6 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
     }
     throw error;
   }
-  ctx.stdout(`${agent.urls().join('\n')}\n`);
-  ctx.log.info('statuskit agent listening', {
-    ...agent.address,
-    config: configFile ?? '(embedded default)',
-    pid: process.pid,
-  });
   return new Promise<number>((resolve) => {
     const onHup = () => void agent.reload();
     const stop = (signal: string) => {
@@ -48,9 +42,16 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       process.off('SIGHUP', onHup);
       agent.close().then(() => resolve(0));
     };
+    // Handlers first: whoever reads the URLs may signal at once (a SIGHUP unhandled would kill us).
     process.on('SIGHUP', onHup);
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    ctx.stdout(`${agent.urls().join('\n')}\n`);
+    ctx.log.info('statuskit agent listening', {
+      ...agent.address,
+      config: configFile ?? '(embedded default)',
+      pid: process.pid,
+    });
   });
 }
 

@@ -158,7 +158,6 @@ async function runUntilSignal(
     }
   }
   const origin = server && `http://${browsable(server.server.host)}:${server.server.port}`;
-  if (origin) ctx.stdout(`${origin}/status\n`);
   const reloader = reloadFrom && (await startReloader(ctx, watcher, plan, reloadFrom));
   let shuttingDown = false;
   const onHangUp = () => {
@@ -170,7 +169,13 @@ async function runUntilSignal(
         'SIGHUP: nothing to reload (the targets come from the command line; reloading needs --config FILE)',
       );
   };
+  // Handlers before the URL is printed: whoever reads it may signal at once.
   process.on('SIGHUP', onHangUp);
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  if (origin) ctx.stdout(`${origin}/status\n`);
   watcher.start();
   ctx.log.info(`watching ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`, {
     targets: plan.targets.map((t) => `${t.name} ${t.displayUrl} every ${formatSpan(t.intervalMs)}`),
@@ -178,10 +183,7 @@ async function runUntilSignal(
     ...(server ? { serve: origin, listen: `${server.server.host}:${server.server.port}` } : {}),
     pid: process.pid,
   });
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopSignal;
   shuttingDown = true;
   ctx.log.info('shutting down', { signal });
   // Commands get their own timeout and a second to be killed; webhook retries are given up.

@@ -259,6 +259,34 @@ rateLimits: { tiers: { anonymous: { limit: 3, window: 1m } } }
   });
 });
 
+describe('statuskit serve: reloading server settings', () => {
+  it('warns at every reload while the configured host differs from the one in use', async () => {
+    const file = configFile('server: { host: 127.0.0.1 }\nvitals: false\n');
+    const agent = await serve(['--config', file]);
+    try {
+      writeFileSync(file, 'server: { host: 127.0.0.2 }\nvitals: false\n');
+      const warnings = () =>
+        agent
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('take effect on restart'));
+      for (const reloads of [1, 2]) {
+        agent.child.kill('SIGHUP');
+        const deadline = Date.now() + 5000;
+        while (warnings().length < reloads && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        expect(warnings()).toHaveLength(reloads);
+      }
+      expect(JSON.parse(warnings()[1])).toMatchObject({
+        running: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+        configured: expect.stringMatching(/^127\.0\.0\.2:\d+$/),
+      });
+    } finally {
+      await agent.stop();
+    }
+  });
+});
+
 describe('statuskit config, --help, --version', () => {
   it('config check validates without serving', async () => {
     const good = await run([
