@@ -3,7 +3,9 @@
  * one line `STATUSKIT <STATE> - <text> | <perfdata>`. Every failure, including bad arguments, is
  * reported in that form: a monitoring system shows the line, not a stack trace.
  */
+
 import { getAtPath, parsePath } from '../tree/paths.js';
+import { documentComponents, failingComponents } from './components.js';
 import { type CommandContext, UsageError } from './context.js';
 import {
   AUTH_OPTIONS,
@@ -88,7 +90,32 @@ async function evaluate(ctx: CommandContext): Promise<Verdict> {
   if (word === undefined) {
     return withTime({ state: UNKNOWN, text: 'no status word in the document; use --path', perf: [] });
   }
-  return withTime(judgeValue(label, word, thresholds));
+  return withTime(withComponents(judgeValue(label, word, thresholds), parsed.value));
+}
+
+/** Most failing components named in the text; beyond it, a count. */
+const NAMED_FAILURES = 5;
+/** Most component durations in the perfdata (a monitoring line should stay a line). */
+const PERF_COMPONENTS = 30;
+
+/**
+ * The whole-document verdict, told which components fail (`status = Ko (db Ko, sso Warning)`) and
+ * with each component's duration as perfdata, so a graph per dependency comes for free.
+ */
+function withComponents(verdict: Verdict, document: unknown): Verdict {
+  const components = documentComponents(document);
+  const failing = failingComponents(components);
+  let text = verdict.text;
+  if (failing.length > 0) {
+    const named = failing.slice(0, NAMED_FAILURES).map((c) => `${c.path} ${c.word}`);
+    const more = failing.length > NAMED_FAILURES ? `, +${failing.length - NAMED_FAILURES} more` : '';
+    text += ` (${named.join(', ')}${more})`;
+  }
+  const durations = components
+    .filter((c) => c.durationMs !== undefined)
+    .slice(0, PERF_COMPONENTS)
+    .map((c) => perfItem(c.path, c.durationMs! / 1000, 's', '', '', '0'));
+  return { ...verdict, text, perf: [...verdict.perf, ...durations] };
 }
 
 function lastSegment(path: string): string {

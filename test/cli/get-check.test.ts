@@ -197,18 +197,24 @@ describe('statuskit check', () => {
 
   it.each([
     ['ok', 0, 'STATUSKIT OK - status = ok'],
-    ['warning', 1, 'STATUSKIT WARNING - status = warning'],
-    ['maintenance', 1, 'STATUSKIT WARNING - status = maintenance'],
-    ['critical', 2, 'STATUSKIT CRITICAL - status = critical'],
-    ['unknown', 3, 'STATUSKIT UNKNOWN - status = unknown'],
-  ] as const)('maps the document word %s to exit %i', async (word, code, line) => {
-    level = word;
-    status.invalidate();
-    const result = await check();
-    level = 'ok';
-    expect(result.code).toBe(code);
-    expect(result.stdout).toMatch(new RegExp(`^${line} \\| 'time'=[0-9.]+s;;;0;\\n$`));
-  });
+    ['warning', 1, 'STATUSKIT WARNING - status = warning \\(app.db warning\\)'],
+    ['maintenance', 1, 'STATUSKIT WARNING - status = maintenance \\(app.db maintenance\\)'],
+    ['critical', 2, 'STATUSKIT CRITICAL - status = critical \\(app.db critical\\)'],
+    ['unknown', 3, 'STATUSKIT UNKNOWN - status = unknown \\(app.db unknown\\)'],
+  ] as const)(
+    'maps the document word %s to exit %i, naming the failing component',
+    async (word, code, line) => {
+      level = word;
+      status.invalidate();
+      const result = await check();
+      level = 'ok';
+      expect(result.code).toBe(code);
+      // Each component's duration is perfdata before the request time.
+      expect(result.stdout).toMatch(
+        new RegExp(`^${line} \\| 'app.db'=[0-9.]+s;;;0; 'time'=[0-9.]+s;;;0;\\n$`),
+      );
+    },
+  );
 
   it('maps a component word at --path', async () => {
     level = 'critical';
