@@ -22,7 +22,8 @@ export function documentComponents(document: unknown): DocumentComponent[] {
     if (found.length >= MAX_COMPONENTS || depth > MAX_DEPTH) return;
     if (value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...path, String(index)], depth + 1));
+      for (let index = 0; index < value.length && found.length < MAX_COMPONENTS; index++)
+        visit(value[index], [...path, String(index)], depth + 1);
       return;
     }
     const node = value as Record<string, unknown>;
