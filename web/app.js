@@ -343,6 +343,9 @@ const feed = new Feed(
         $('sign-in').hidden = state.authenticated;
         $('charts-restricted').hidden = false;
       }
+      // A server with no live sources at all (a watcher's page) shows no empty "Live" panel.
+      const anyChart = Object.values(charts).some((chart) => !chart.figure.hidden);
+      $('live-panel').hidden = !anyChart && $('charts-restricted').hidden;
     },
   },
 );

@@ -1,7 +1,8 @@
 /**
  * `watch --serve`: the watcher's own status document, served by statuskit's core. Each target is a
  * component under `targets` with its debounced level, so a watcher is itself a status API that
- * `statuskit check`, a dashboard or another watcher can read.
+ * `statuskit check`, a dashboard or another watcher can read. The same server carries the live feed
+ * (`/api/health/ws`, `/status/stream`) and the dashboard page at `/`.
  *
  * The components follow the watcher's targets across reloads: a removed target (or one whose URL
  * changed, which starts fresh) leaves the document at once; a target added by a reload joins it with
@@ -38,7 +39,19 @@ export async function serveWatcher(
     if (shown.delete(name)) status.remove(`targets.${name}`);
   };
   for (const view of watcher.views) show(view.target.name);
-  const server = await status.listen({ host: listen.host, port: listen.port });
+  // The dashboard and its live feed, on the same server: a status page of the watched targets.
+  const [{ createLiveFeed }, { createDashboard }] = await Promise.all([
+    import('../live/index.js'),
+    import('../dashboard/index.js'),
+  ]);
+  const feed = createLiveFeed({ status, onError: () => {} });
+  status.addRoute(createDashboard({ status, title: 'statuskit watch' }));
+  const server = await status.listen({
+    host: listen.host,
+    port: listen.port,
+    listener: feed.nodeListener(status.nodeListener()),
+  });
+  feed.attach(server.server);
   const unsubscribe = watcher.subscribe({
     sampled: (view) => show(view.target.name),
     reconfigured: (diff) => {
@@ -49,9 +62,10 @@ export async function serveWatcher(
   return {
     status,
     server,
-    close: () => {
+    close: async () => {
       unsubscribe();
-      return status.close();
+      await feed.close();
+      await status.close();
     },
   };
 }

@@ -57,6 +57,9 @@ export class LiveChart {
     if (this.data[0].length > CAPACITY) for (const column of this.data) column.shift();
     this.points++;
     this.figure.hidden = false;
+    // Its panel too, which hides itself when no topic had data to chart.
+    const panel = this.figure.closest('section');
+    if (panel) panel.hidden = false;
     this.figure.dataset.points = String(this.points);
     this.latest.textContent = entries
       .map(([label, value]) => `${label} ${this.spec.format(value)}`)
