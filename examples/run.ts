@@ -1,10 +1,11 @@
 /**
  * Runs one seed example: npm run example -- <webitel|dydu|wickson|turbocore|itgrix> [--port N]
  * Prints the URL it serves on (and, for turbocore, a token to try it with).
+ * `npm run example -- watch` runs `statuskit watch` over all five (dashboard on port 8078).
  */
 import { parseArgs } from 'node:util';
 
-const EXAMPLES = ['webitel', 'dydu', 'wickson', 'turbocore', 'itgrix'] as const;
+const EXAMPLES = ['webitel', 'dydu', 'wickson', 'turbocore', 'itgrix', 'watch'] as const;
 type Name = (typeof EXAMPLES)[number];
 
 interface Example {

@@ -101,16 +101,22 @@ Examples:
        statuskit watch --config FILE [options]
        statuskit watch history --history FILE [--target NAME] [--since 24h] [--json]
 
-Polls each target's status document and reads its status word (status, data.status or --path; any
-vocabulary: ok/Ko, UP/DOWN, pass/fail, operational...). An unreachable target is critical, an
-unknown word unknown. On each change of level (debounced by --fail-after / --recover-after) it logs
-one line, runs --on-change and POSTs the transition to each --webhook, without delaying the polls.
+Polls each target's status document and reads its status word (status, data.status or --path; the
+--word words first, then any vocabulary: ok/Ko, UP/DOWN, pass/fail, operational...), or with
+--by-http-code judges by the HTTP code alone. An unreachable target is critical, an unknown word
+unknown. On each change of level (debounced by --fail-after / --recover-after) it logs one line,
+runs --on-change and POSTs the transition to each --webhook, without delaying the polls.
 A URL may be named: api=https://api.example.com/health. Logs go to stderr.
 
 Options:
       --interval DURATION    time between polls of a target (default 30s)
   -t, --timeout DURATION     a poll slower than this is critical (default 5s)
       --path P               where the status word is (dot path or JSON pointer)
+      --word WORD=LEVEL      a status word of your own, matched before the built-in ones (exact,
+                             then ignoring case); LEVEL: ok, unknown, warning, maintenance,
+                             critical; repeatable; --word =ok for the empty word
+      --by-http-code         judge by the HTTP code alone: ok below 400, critical from 400 on
+                             (no word is read; an error text in the body becomes the message)
       --fail-after N         consecutive worse polls before a target's level gets worse (default 1)
       --recover-after N      consecutive better polls before it gets better (default 1)
       --on-change CMD        run CMD (in /bin/sh) on each transition; the transition is in its
@@ -149,6 +155,9 @@ Examples:
   statuskit watch api=https://api.example.com/v1/status --api-key "$KEY" --fail-after 3 \
       --webhook https://hooks.example.com/statuskit --history watch.db --serve 8078
   statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_status
+  statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_state \
+      --word =ok --word stopped=critical --word restarting=warning
+  statuskit watch https://api.example.com/healthz --by-http-code
   statuskit watch --config watch.yaml --on-change 'logger -t statuskit "$STATUSKIT_TARGET $STATUSKIT_TO"'
   statuskit watch --config watch.yaml --once     # from cron or Nagios
   kill -HUP <pid>                                # reload watch.yaml

@@ -6,7 +6,7 @@
  */
 import { parseJsonPath } from '../checks/json-path.js';
 import type { ConfigProblem } from '../config/errors.js';
-import { type Level, SEVERITY, worst } from '../model/levels.js';
+import { isLevel, LEVELS, type Level, SEVERITY, worst } from '../model/levels.js';
 import { parseDuration } from '../util/duration.js';
 import type { WatchConfig } from '../watch/config.js';
 import {
@@ -35,6 +35,8 @@ const WATCH_OPTIONS: OptionSpec = {
   ...TARGET_AUTH_OPTIONS,
   interval: { type: 'string' },
   path: { type: 'string' },
+  word: { type: 'string', multiple: true },
+  'by-http-code': { type: 'boolean' },
   'fail-after': { type: 'string' },
   'recover-after': { type: 'string' },
   'on-change': { type: 'string' },
@@ -280,6 +282,9 @@ function commandLineSettings(
       throw new UsageError(`--path: ${(error as Error).message}`);
     }
   }
+  if (values['by-http-code'] && (path !== undefined || values.word !== undefined)) {
+    throw new UsageError('--by-http-code reads no status word: --path and --word do not apply with it');
+  }
   const webhooks = ((values.webhook as string[] | undefined) ?? []).map((url) => {
     if (!/^https?:$/.test(safeScheme(url)))
       throw new UsageError(`--webhook: expected an http(s) URL, got "${url}"`);
@@ -289,6 +294,8 @@ function commandLineSettings(
     intervalMs: positiveDuration(values.interval as string | undefined, '--interval'),
     timeoutMs: positiveDuration(values.timeout as string | undefined, '--timeout'),
     path,
+    words: customWords(values.word as string[] | undefined),
+    byHttpCode: values['by-http-code'] === true ? true : undefined,
     auth: authFlags(ctx, values),
     insecure: values.insecure === true ? true : undefined,
     failAfter: count(values['fail-after'] as string | undefined, '--fail-after'),
@@ -304,6 +311,23 @@ function commandLineSettings(
     hookTimeoutMs: positiveDuration(values['hook-timeout'] as string | undefined, '--hook-timeout'),
     serve: values.serve === undefined ? undefined : listenAddress(values.serve as string),
   };
+}
+
+/** `--word WORD=LEVEL`, repeatable: split at the last `=` (a level has none), `=ok` for the empty word. */
+function customWords(flags: string[] | undefined): Map<string, Level> | undefined {
+  if (flags === undefined) return undefined;
+  const words = new Map<string, Level>();
+  for (const flag of flags) {
+    const cut = flag.lastIndexOf('=');
+    const level = flag.slice(cut + 1);
+    if (cut < 0 || !isLevel(level)) {
+      throw new UsageError(
+        `--word: expected WORD=LEVEL with LEVEL one of ${LEVELS.join(', ')}, got "${flag}"`,
+      );
+    }
+    words.set(flag.slice(0, cut), level);
+  }
+  return words;
 }
 
 function authFlags(ctx: CommandContext, values: Record<string, unknown>): AuthFlags | undefined {

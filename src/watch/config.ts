@@ -9,6 +9,7 @@ import { substituteEnv } from '../config/env.js';
 import { type ConfigProblem, formatPath, problemsFromIssues } from '../config/errors.js';
 import { duration, port } from '../config/fields.js';
 import { ConfigError, parseConfigText, readConfigText } from '../config/text.js';
+import { LEVELS } from '../model/levels.js';
 import { isTargetName, TARGET_NAME_HINT } from './target.js';
 
 const positiveDuration = duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' });
@@ -39,6 +40,9 @@ const statusPath = z.string().superRefine((text, ctx) => {
 
 const headerMap = z.record(z.string(), z.string());
 
+/** A target's own status words: `{ Connected: ok, "": ok, stopped: critical }`. */
+const words = z.record(z.string(), z.enum(LEVELS));
+
 const auth = z
   .strictObject({
     apiKey: z.string().optional(),
@@ -67,6 +71,9 @@ const targetSettings = {
   interval: positiveDuration.optional(),
   timeout: positiveDuration.optional(),
   path: statusPath.optional(),
+  words: words.optional(),
+  /** Judge by the HTTP code alone (below 400 ok), reading no status word. */
+  byHttpCode: z.boolean().optional(),
   auth: auth.optional(),
   insecure: z.boolean().optional(),
   failAfter: z.number().int().min(1).optional(),
@@ -103,7 +110,7 @@ export function validateWatchConfig(raw: unknown, env: NodeJS.ProcessEnv = proce
   const substituted = substituteEnv(raw, env, problems);
   const parsed = watchConfigSchema.safeParse(substituted);
   if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, substituted));
-  problems.push(...nameProblems(substituted));
+  problems.push(...nameProblems(substituted), ...judgingProblems(substituted));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, config: parsed.data };
 }
@@ -124,4 +131,31 @@ function nameProblems(raw: unknown): ConfigProblem[] {
   return Object.keys(targets)
     .filter((name) => !isTargetName(name))
     .map((name) => ({ path: formatPath(['targets', name]), message: TARGET_NAME_HINT }));
+}
+
+/**
+ * `byHttpCode` reads no word, so a `path` or `words` written next to it (in the same target, or both
+ * at the top) would silently do nothing: that is a mistake to point out. Across layers it is not: a
+ * target may judge by code while the file's defaults name a path for the others.
+ */
+function judgingProblems(raw: unknown): ConfigProblem[] {
+  if (!isRecord(raw)) return [];
+  const places: [PropertyKey[], unknown][] = [[[], raw]];
+  if (isRecord(raw.targets)) {
+    for (const [name, target] of Object.entries(raw.targets)) places.push([['targets', name], target]);
+  }
+  return places.flatMap(([path, settings]) =>
+    isRecord(settings) && settings.byHttpCode === true
+      ? ['path', 'words']
+          .filter((key) => settings[key] !== undefined)
+          .map((key) => ({
+            path: formatPath([...path, key]),
+            message: 'not read with byHttpCode: true (the HTTP code alone judges the target)',
+          }))
+      : [],
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -120,6 +120,8 @@ function layerOf(settings: TargetSettingsConfig): TargetLayer {
     intervalMs: settings.interval,
     timeoutMs: settings.timeout,
     path: settings.path,
+    words: settings.words && new Map(Object.entries(settings.words)),
+    byHttpCode: settings.byHttpCode,
     auth: settings.auth && authOf(settings.auth),
     insecure: settings.insecure,
     failAfter: settings.failAfter,

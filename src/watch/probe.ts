@@ -7,7 +7,7 @@
 import { fetchDocument } from '../cli/fetch-document.js';
 import type { CheckFunction, CheckOutcome } from '../model/result.js';
 import { CheckRunner } from '../tree/check-runner.js';
-import { judgeDocument } from './judge.js';
+import { judgeDocument, judgeHttpCode } from './judge.js';
 import type { WatchTarget } from './target.js';
 
 export interface ProbeFields {
@@ -26,7 +26,9 @@ export function probe(target: WatchTarget): CheckFunction {
       command: 'status',
       signal,
     });
-    const judged = judgeDocument(response.status, response.body, target.statusPaths);
+    const judged = target.byHttpCode
+      ? judgeHttpCode(response.status, response.body)
+      : judgeDocument(response.status, response.body, target.statusPaths, target.words);
     const fields: ProbeFields = { httpStatus: response.status };
     if (judged.word !== undefined) fields.word = judged.word;
     return {

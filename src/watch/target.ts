@@ -5,7 +5,8 @@
  */
 import { createRedactor } from '../access/redact.js';
 import type { AuthFlags } from '../cli/http-client.js';
-import { DEFAULT_STATUS_PATHS } from './judge.js';
+import type { Level } from '../model/levels.js';
+import { type CustomWords, DEFAULT_STATUS_PATHS } from './judge.js';
 import type { Debounce } from './transitions.js';
 
 export const TARGET_NAME_HINT =
@@ -33,6 +34,10 @@ export interface WatchTarget {
   intervalMs: number;
   timeoutMs: number;
   statusPaths: readonly string[];
+  /** The target's own status words, matched before the built-in vocabularies. */
+  words: CustomWords;
+  /** Judged by the HTTP code alone: no status word is read. */
+  byHttpCode: boolean;
   auth: AuthFlags;
   insecure: boolean;
   debounce: Debounce;
@@ -47,6 +52,8 @@ export interface TargetLayer {
   intervalMs?: number;
   timeoutMs?: number;
   path?: string;
+  words?: CustomWords;
+  byHttpCode?: boolean;
   auth?: AuthFlags;
   insecure?: boolean;
   failAfter?: number;
@@ -80,6 +87,8 @@ export function resolveTarget(name: string, url: string, layers: readonly Target
     intervalMs: pick('intervalMs') ?? TARGET_DEFAULTS.intervalMs,
     timeoutMs: pick('timeoutMs') ?? TARGET_DEFAULTS.timeoutMs,
     statusPaths: path === undefined ? DEFAULT_STATUS_PATHS : [path],
+    words: pick('words') ?? new Map<string, Level>(),
+    byHttpCode: pick('byHttpCode') ?? false,
     auth,
     insecure: pick('insecure') ?? false,
     debounce: {

@@ -22,6 +22,8 @@ let flipCalls = 0;
 let flipServer: RunningServer;
 let flipUrl: string;
 let seedUp = true;
+/** Seed 004's `app_state`: "" while the application runs. */
+let appState = '';
 let seed: Server;
 let seedBase: string;
 let pbxServer: RunningServer;
@@ -55,6 +57,9 @@ beforeAll(async () => {
         : [503, { status: 'DOWN', components: { db: { status: 'DOWN' } } }],
       '/degraded': [200, { success: true, data: { status: 'degraded' } }],
       '/odd': [200, { status: 'sideways' }],
+      '/itgrix': [200, { app: { master: { general: { app_state: appState } } } }],
+      // Seed 000: no overall word; the console connection has words of its own.
+      '/webitel': [200, { version: '1', wConsole: { status: 'Connected' }, crashCount: '0' }],
     };
     const [code, body] = bodies[req.url ?? ''] ?? [404, { error: 'not found' }];
     res.writeHead(code, { 'content-type': 'application/health+json' }).end(JSON.stringify(body));
@@ -400,6 +405,106 @@ targets:
     expect(pruned.stderr).toMatch(/"msg":"history pruned","samples":4,"transitions":3/);
     expect(samplesOf(history)).toHaveLength(1);
     flipLevel = 'ok';
+  });
+
+  it("--word reads a target's own words (exact, then ignoring case), the empty one included", async () => {
+    const words = ['--word', '=ok', '--word', 'stopped=critical', '--word', 'Restarting=warning'];
+    const once = (extra: string[] = words) =>
+      run([
+        'watch',
+        '--once',
+        '--path',
+        'app.master.general.app_state',
+        ...extra,
+        `itgrix=${seedBase}/itgrix`,
+      ]);
+    const expectations: Array<[string, number, RegExp]> = [
+      ['', 0, /itgrix\s+ok\s+200/],
+      ['stopped', 2, /itgrix\s+critical\s+stopped\s+200/],
+      ['restarting', 1, /itgrix\s+warning\s+restarting\s+200/],
+    ];
+    try {
+      for (const [state, code, table] of expectations) {
+        appState = state;
+        const result = await once();
+        expect({ state, code: result.code }).toEqual({ state, code });
+        expect(result.stdout).toMatch(table);
+      }
+      // Without the words, no vocabulary knows them.
+      expect((await once([])).stdout).toMatch(
+        /itgrix\s+unknown\s+restarting\s+200\s+\S+\s+unknown status word/,
+      );
+    } finally {
+      appState = '';
+    }
+    const bad = await run(['watch', '--once', '--word', 'stopped=down', `${seedBase}/itgrix`]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(
+      /--word: expected WORD=LEVEL with LEVEL one of ok, unknown, warning, maintenance, critical, got "stopped=down"/,
+    );
+  });
+
+  it('--by-http-code judges by the code alone; words and byHttpCode work from a config file too', async () => {
+    seedUp = false;
+    try {
+      const result = await run([
+        'watch',
+        '--once',
+        '--json',
+        '--by-http-code',
+        `webitel=${seedBase}/webitel`,
+        `down=${seedBase}/health`,
+        `missing=${seedBase}/nothing-here`,
+      ]);
+      expect(result.code).toBe(2);
+      const byName = Object.fromEntries(
+        (JSON.parse(result.stdout) as Array<{ target: string }>).map((row) => [row.target, row]),
+      );
+      expect(byName.webitel).toMatchObject({ level: 'ok', word: null, httpCode: 200, message: null });
+      // The DOWN in the body is not read; the code says critical.
+      expect(byName.down).toMatchObject({
+        level: 'critical',
+        word: null,
+        httpCode: 503,
+        message: 'HTTP 503',
+      });
+      expect(byName.missing).toMatchObject({
+        level: 'critical',
+        httpCode: 404,
+        message: 'HTTP 404: not found',
+      });
+      // The same document read for a word has none: unknown.
+      expect((await run(['watch', '--once', `webitel=${seedBase}/webitel`])).code).toBe(3);
+    } finally {
+      seedUp = true;
+    }
+
+    const config = configFile(
+      `words: { Connected: ok, Disconnected: critical }
+targets:
+  webitel: { url: "${seedBase}/webitel", byHttpCode: true }
+  console: { url: "${seedBase}/webitel", path: wConsole.status }
+  itgrix:
+    url: "${seedBase}/itgrix"
+    path: app.master.general.app_state
+    words: { "": ok, stopped: critical }
+`,
+      'words.yaml',
+    );
+    const fromFile = await run(['watch', '--once', '--config', config]);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toMatch(/webitel\s+ok\s+200/);
+    expect(fromFile.stdout).toMatch(/console\s+ok\s+Connected\s+200/);
+    expect(fromFile.stdout).toMatch(/itgrix\s+ok\s+200/);
+    // The command line's words come before the file's defaults (a target's own words come first).
+    const flipped = await run(['watch', '--once', '--config', config, '--word', 'connected=maintenance']);
+    expect(flipped.code).toBe(1);
+    expect(flipped.stdout).toMatch(/console\s+maintenance\s+Connected\s+200/);
+    expect(flipped.stdout).toMatch(/itgrix\s+ok\s+200/);
+
+    const both = await run(['watch', '--once', '--by-http-code', '--path', 'status', `${seedBase}/webitel`]);
+    expect(both.code).toBe(3);
+    expect(both.stderr).toMatch(/--by-http-code reads no status word: --path and --word do not apply/);
   });
 
   it('answers a Digest challenge, and a wrong password is critical with the reason', async () => {

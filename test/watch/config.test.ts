@@ -87,6 +87,72 @@ targets:
   });
 });
 
+describe('status words and HTTP-code judging in the file', () => {
+  const WORDS = `
+words: { Connected: ok, Disconnected: critical }
+targets:
+  itgrix:
+    url: http://pbx:8077/status
+    path: app.master.general.app_state
+    words: { "": ok, stopped: critical, restarting: warning }
+  console:
+    url: http://webitel/api/v2/status
+    path: wConsole.status
+  webitel:
+    url: http://webitel/api/v2/status
+    byHttpCode: true
+`;
+
+  it("takes a target's own words whole, else the command line's, else the file's", () => {
+    const config = valid(WORDS);
+    const plan = planWatch({ urls: [], layer: {} }, config);
+    const [itgrix, consoleTarget, webitel] = plan.targets;
+    expect([...itgrix.words]).toEqual([
+      ['', 'ok'],
+      ['stopped', 'critical'],
+      ['restarting', 'warning'],
+    ]);
+    expect([...consoleTarget.words]).toEqual([
+      ['Connected', 'ok'],
+      ['Disconnected', 'critical'],
+    ]);
+    expect([itgrix.byHttpCode, consoleTarget.byHttpCode, webitel.byHttpCode]).toEqual([false, false, true]);
+    const cli = planWatch({ urls: [], layer: { words: new Map([['Up', 'ok']]) } }, config);
+    expect([...cli.targets[0].words]).toEqual([...itgrix.words]);
+    expect([...cli.targets[1].words]).toEqual([['Up', 'ok']]);
+    const bare = planWatch({ urls: ['http://a/'], layer: {} });
+    expect(bare.targets[0]).toMatchObject({ words: new Map(), byHttpCode: false });
+  });
+
+  it('names a level that is not one, and a path or words next to byHttpCode', () => {
+    expect(
+      problemsOf(`
+words: { Connected: fine }
+targets:
+  a:
+    url: http://a/
+    words: { "": up }
+  b:
+    url: http://b/
+    byHttpCode: true
+    path: status
+    words: { x: ok }
+  c: { url: "http://c/", byHttpCode: "yes" }
+`),
+    ).toEqual(
+      expect.arrayContaining([
+        'words.Connected: expected one of "ok", "unknown", "warning", "maintenance", "critical", got "fine"',
+        'targets.a.words[""]: expected one of "ok", "unknown", "warning", "maintenance", "critical", got "up"',
+        'targets.b.path: not read with byHttpCode: true (the HTTP code alone judges the target)',
+        'targets.b.words: not read with byHttpCode: true (the HTTP code alone judges the target)',
+        'targets.c.byHttpCode: expected a boolean, got "yes"',
+      ]),
+    );
+    // Across layers it is no mistake: the file's default path is for the targets that read a word.
+    expect(valid('path: app.state\ntargets:\n  a: { url: "http://a/", byHttpCode: true }\n')).toBeTruthy();
+  });
+});
+
 describe('planning what to watch', () => {
   const config = valid(FILE, { API_KEY: 'key-123', PBX_PASSWORD: 'pa:ss' });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Level } from '../../src/model/levels.js';
 import { availability, COVER_INTERVALS, formatPercent } from '../../src/watch/availability.js';
-import { judgeDocument } from '../../src/watch/judge.js';
+import { customWordLevel, judgeDocument, judgeHttpCode } from '../../src/watch/judge.js';
 import { pruneDue, pruneEvery, retentionCutoff } from '../../src/watch/retention.js';
 import { formatSpan, formatTable } from '../../src/watch/table.js';
 import {
@@ -167,6 +167,80 @@ describe('judging a status document', () => {
   it('clips remote text', () => {
     const judged = judgeDocument(200, JSON.stringify({ status: 'x'.repeat(5000) }));
     expect(judged.word?.length).toBe(200);
+  });
+});
+
+describe("judging by a target's own words", () => {
+  // Seed 004's app_state and seed 000's console connection: words no built-in vocabulary knows.
+  const words = new Map<string, Level>([
+    ['', 'ok'],
+    ['stopped', 'critical'],
+    ['restarting', 'warning'],
+    ['Connected', 'ok'],
+    ['Disconnected', 'critical'],
+  ]);
+  const at = (value: unknown) => JSON.stringify({ app: { state: value } });
+
+  it('reads the words no vocabulary knows, the empty word included', () => {
+    expect(judgeDocument(200, at(''), ['app.state'], words)).toEqual({ level: 'ok', word: '' });
+    expect(judgeDocument(200, at('stopped'), ['app.state'], words)).toEqual({
+      level: 'critical',
+      word: 'stopped',
+    });
+    expect(judgeDocument(200, at('restarting'), ['app.state'], words).level).toBe('warning');
+    // Without them, the same answers are unknown words.
+    expect(judgeDocument(200, at('stopped'), ['app.state']).level).toBe('unknown');
+    expect(judgeDocument(200, at(''), ['app.state'])).toMatchObject({ level: 'unknown', word: '' });
+  });
+
+  it('matches exactly first, then ignoring case, before the built-in vocabularies', () => {
+    const cased = new Map<string, Level>([
+      ['ok', 'warning'],
+      ['OK', 'critical'],
+      ['Down', 'maintenance'],
+    ]);
+    expect(customWordLevel('OK', cased)).toBe('critical');
+    expect(customWordLevel('ok', cased)).toBe('warning');
+    expect(customWordLevel('Ok', cased)).toBe('warning');
+    expect(customWordLevel('DOWN', cased)).toBe('maintenance');
+    expect(customWordLevel('sideways', cased)).toBeUndefined();
+    // A custom word wins over the built-in reading of the same word; other words keep theirs.
+    expect(judgeDocument(503, '{"status":"DOWN"}', undefined, cased)).toEqual({
+      level: 'maintenance',
+      word: 'DOWN',
+    });
+    expect(judgeDocument(200, '{"status":"degraded"}', undefined, cased).level).toBe('warning');
+    expect(judgeDocument(200, '{"status":"Connected"}', undefined, words).level).toBe('ok');
+  });
+
+  it('gives booleans their own words too, and keeps the document message for a failing word', () => {
+    const flags = new Map<string, Level>([['true', 'warning']]);
+    expect(judgeDocument(200, '{"restarting":true}', ['restarting'], flags).level).toBe('warning');
+    expect(judgeDocument(200, '{"restarting":false}', ['restarting'], flags).level).toBe('critical');
+    const body = JSON.stringify({ status: 'stopped', message: 'AMI connection lost' });
+    expect(judgeDocument(200, body, undefined, words)).toEqual({
+      level: 'critical',
+      word: 'stopped',
+      message: 'AMI connection lost',
+    });
+  });
+});
+
+describe('judging by the HTTP code', () => {
+  it('is ok below 400 whatever the body says, critical from 400 on', () => {
+    expect(judgeHttpCode(200, '{"status":"DOWN"}')).toEqual({ level: 'ok' });
+    expect(judgeHttpCode(204, '')).toEqual({ level: 'ok' });
+    expect(judgeHttpCode(302, '<html>')).toEqual({ level: 'ok' });
+    expect(judgeHttpCode(404, '<html>')).toEqual({ level: 'critical', message: 'HTTP 404' });
+    expect(judgeHttpCode(503, '{"status":"UP"}')).toEqual({ level: 'critical', message: 'HTTP 503' });
+  });
+
+  it("keeps a failing answer's error text as the message", () => {
+    expect(judgeHttpCode(401, '{"error":"unauthorized","message":"Authentication required"}')).toEqual({
+      level: 'critical',
+      message: 'HTTP 401: Authentication required',
+    });
+    expect(judgeHttpCode(500, JSON.stringify({ error: 'x'.repeat(5000) })).message?.length).toBe(500);
   });
 });
 

@@ -83,6 +83,16 @@ describe('the difference a reload makes', () => {
       'webhook',
     ]);
   });
+
+  it("sees a target's own words and HTTP-code judging as changes, equal words built anew as unchanged", () => {
+    const a = target('api', 'http://a/status', { words: new Map([['stopped', 'critical']]) });
+    const same = target('api', 'http://a/status', { words: new Map([['stopped', 'critical']]) });
+    expect(diffTargets([a], [same]).unchanged).toEqual(['api']);
+    const reworded = target('api', 'http://a/status', { words: new Map([['stopped', 'warning']]) });
+    expect(diffTargets([a], [reworded]).changed[0].settings).toEqual(['words']);
+    const byCode = target('api', 'http://a/status', { byHttpCode: true });
+    expect(diffTargets([a], [byCode]).changed[0].settings).toEqual(['words', 'byHttpCode']);
+  });
 });
 
 /** What each path of the test API answers, and how often it was asked. */
