@@ -161,6 +161,12 @@ const charts = {
   }),
   network: new LiveChart(chartsBox, { id: 'network', title: 'Network', format: formatRate }),
   eventLoop: new LiveChart(chartsBox, { id: 'event-loop', title: 'Event-loop delay', format: ms }),
+  pressure: new LiveChart(chartsBox, {
+    id: 'pressure',
+    title: 'Stalled on CPU, memory, I/O (PSI, 10 s)',
+    format: pct,
+    min: 0,
+  }),
   requests: new LiveChart(chartsBox, { id: 'requests', title: 'Requests per second', format: perSecond }),
   errors: new LiveChart(chartsBox, { id: 'errors', title: 'Error ratio (5 min)', format: pct, min: 0 }),
 };
@@ -256,6 +262,16 @@ function showMetrics(data) {
     ]);
   }
   if (data?.requests && typeof data.requests === 'object') showRequests(data.requests);
+  showPressure(data?.pressure);
+}
+
+/** Linux pressure-stall shares (`some`, over 10 s) from the agent's `metrics` topic, when present. */
+function showPressure(pressure) {
+  if (!pressure || typeof pressure !== 'object') return;
+  const entries = ['cpu', 'memory', 'io']
+    .filter((resource) => typeof pressure[resource]?.some?.avg10 === 'number')
+    .map((resource) => [resource === 'io' ? 'I/O' : resource, pressure[resource].some.avg10]);
+  if (entries.length > 0) charts.pressure.push(Date.now(), entries);
 }
 
 function findEventLoop(data, depth = 0) {
@@ -356,7 +372,7 @@ function chartsOf(topic) {
     sysinfo: [charts.memory, charts.cpu],
     network: [charts.network],
     requests: [charts.requests, charts.errors],
-    metrics: [charts.eventLoop],
+    metrics: [charts.eventLoop, charts.pressure],
   };
   return byTopic[topic] ?? [];
 }

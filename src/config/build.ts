@@ -76,10 +76,10 @@ export async function buildAgent(config: AgentConfig): Promise<BuiltAgent> {
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
-    // The `metrics` topic carries the event-loop reading too, so the dashboard's chart fills.
+    // The `metrics` topic carries the event-loop and PSI readings too, so the dashboard charts them.
     const metrics = () => ({
       ...(registry?.readStatus() ?? {}),
-      ...(vitals ? { eventLoop: vitals.process().eventLoop } : {}),
+      ...(vitals ? { eventLoop: vitals.process().eventLoop, pressure: systemPressure(vitals) } : {}),
     });
     return createLiveFeed({ ...(config.live || {}), status, vitals, sources: { metrics } });
   });
@@ -262,6 +262,12 @@ async function mountComponents(status: StatusKit, config: AgentConfig, vitals: V
       throw new Error(`components.${path}: ${(error as Error).message}`);
     }
   }
+}
+
+/** The host-wide PSI figures (not the cgroup's), or undefined where the kernel has none. */
+function systemPressure(vitals: Vitals) {
+  const { cpu, memory, io } = vitals.pressure();
+  return cpu || memory || io ? { cpu, memory, io } : undefined;
 }
 
 function registerVitalsGauges(registry: MetricsRegistry, vitals: Vitals): void {

@@ -101,6 +101,11 @@ describe('statuskit serve', () => {
       expect(sysinfo.code).toBe(0);
       expect(JSON.parse(sysinfo.stdout)).toHaveProperty('mem.swap_total');
       expect(await firstSseEvent(`${agent.base}/status/stream`)).toMatch(/^event: status$/m);
+      // The metrics topic carries the event loop and PSI for the dashboard's charts.
+      const metricsEvent = await firstSseEvent(`${agent.base}/status/stream?topics=metrics`);
+      const data = JSON.parse(/^data: (.*)$/m.exec(metricsEvent)![1]);
+      expect(typeof data.eventLoop.p99).toBe('number');
+      expect(typeof data.pressure.memory.some.avg10).toBe('number');
       expect(await agent.stop()).toBe(0);
     } finally {
       await agent.stop();

@@ -118,13 +118,15 @@ describe('dashboard against the live feed', () => {
   it('feeds the live charts and the disk bars', async () => {
     const page = await open(`${service.url}/`);
     const points = (id: string) => page.getAttribute(`#chart-${id}`, 'data-points').then(Number);
-    for (const id of ['cpu', 'memory', 'network', 'event-loop', 'requests', 'errors']) {
+    // This machine's kernel has PSI, so the pressure chart fills as well.
+    for (const id of ['cpu', 'memory', 'network', 'event-loop', 'pressure', 'requests', 'errors']) {
       await expect.poll(() => points(id), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     }
     // uPlot drew on a canvas and the text alternative carries the latest values.
     expect(await page.locator('#chart-cpu canvas').count()).toBeGreaterThan(0);
     expect(await page.textContent('#chart-cpu .latest')).toMatch(/total \d/);
     expect(await page.textContent('#chart-memory .latest')).toMatch(/memory \d.* of /);
+    expect(await page.textContent('#chart-pressure .latest')).toMatch(/^cpu \d.* · memory \d.* · I\/O \d/);
     expect(await page.locator('#disks [role="meter"]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}charts.png`, fullPage: true });
     await page.close();

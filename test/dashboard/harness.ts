@@ -63,7 +63,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     status,
     vitals,
     requests,
-    sources: { metrics: () => ({ eventLoop: vitals.process().eventLoop }) },
+    sources: {
+      metrics: () => {
+        const { cpu, memory, io } = vitals.pressure();
+        return { eventLoop: vitals.process().eventLoop, pressure: { cpu, memory, io } };
+      },
+    },
     statusPollInterval: '250ms',
     ...options.feed,
   });
