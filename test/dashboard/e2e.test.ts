@@ -57,6 +57,9 @@ describe('dashboard against the live feed', () => {
     await expect.poll(() => page.textContent('#connection')).toBe('Live · WebSocket');
     const names = await page.locator('#tree .name').allTextContents();
     expect(names).toEqual(expect.arrayContaining(['api', 'database', 'cache', 'redis', 'memcached']));
+    // A list of objects is a group of named items, not a line of JSON.
+    expect(names).toEqual(expect.arrayContaining(['shards', 'shard-a', 'shard-b']));
+    expect(await page.locator('#tree dd', { hasText: '[{' }).count()).toBe(0);
     expect(await page.locator('#identity').textContent()).toContain('1.4.2');
     // Keyboard: the filter is reachable and filters the tree.
     await page.focus('#filter');

@@ -58,6 +58,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
       : { level: database, message: 'connect ECONNREFUSED 10.0.0.7:5432' },
   );
   status.check('cache.redis', () => ({ level: 'ok', fields: { hitRatio: 0.93 } }));
+  status.value('cache.shards', [
+    { name: 'shard-a', keys: 1200 },
+    { name: 'shard-b', keys: 1350 },
+  ]);
   status.check('cache.memcached', () => 'warning');
   const feed = createLiveFeed({
     status,

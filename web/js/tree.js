@@ -19,6 +19,7 @@ export function readDocument(document, options) {
   for (const [key, value] of Object.entries(document)) {
     if (key === overallKey) continue;
     if (isObject(value)) components.push(readNode(key, [key], value, options));
+    else if (isListOfObjects(value)) components.push(readList(key, [key], value));
     else if (wordComponents && typeof value === 'string' && book.component(value)) {
       components.push(wordNode(key, [key], value, book));
     } else identity.push([key, value]);
@@ -43,6 +44,7 @@ export function readDocument(document, options) {
     for (const [childKey, value] of Object.entries(object)) {
       if (childKey === statusKey || childKey === messageKey || RESULT_KEYS.has(childKey)) continue;
       if (isObject(value)) node.children.push(readNode(childKey, [...path, childKey], value, opts));
+      else if (isListOfObjects(value)) node.children.push(readList(childKey, [...path, childKey], value));
       else if (wordComponents && typeof value === 'string' && word === undefined && book.component(value)) {
         node.children.push(wordNode(childKey, [...path, childKey], value, book));
       } else node.fields.push([childKey, value]);
@@ -53,6 +55,30 @@ export function readDocument(document, options) {
     );
     return node;
   }
+
+  /**
+   * A list of objects (disks, interfaces, a component list) as a group with one child per item,
+   * named by the item's own name when it has one, rather than as a line of JSON.
+   */
+  function readList(key, path, items) {
+    const byName = {};
+    items.forEach((item, index) => {
+      const name = itemName(item, index);
+      byName[name in byName ? `${name} (${index})` : name] = item;
+    });
+    return readNode(key, path, byName, options);
+  }
+}
+
+function itemName(item, index) {
+  for (const key of ['name', 'mount', 'id', 'interface', 'key']) {
+    if (typeof item[key] === 'string' && item[key] !== '') return item[key];
+  }
+  return String(index);
+}
+
+function isListOfObjects(value) {
+  return Array.isArray(value) && value.length > 0 && value.length <= 200 && value.every(isObject);
 }
 
 function wordNode(key, path, word, book) {
