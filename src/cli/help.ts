@@ -123,6 +123,7 @@ Options:
                              environment only: STATUSKIT_TARGET, STATUSKIT_URL, STATUSKIT_FROM,
                              STATUSKIT_TO, STATUSKIT_MESSAGE, STATUSKIT_AT (also _WORD, _HTTP_CODE)
       --webhook URL          POST each transition as JSON to URL (repeatable; 3 retries)
+      --webhook-format FMT   json (default), slack ({text}) or discord ({content})
       --hook-timeout DUR     kill a command / abandon a webhook attempt after this (default 10s)
       --history FILE         record samples and transitions in this SQLite file (WAL)
       --retain DURATION      delete history older than this (default 30d)

@@ -21,7 +21,7 @@ import { HistoryUnavailableError } from '../watch/sqlite.js';
 import type { WatchServer } from '../watch/status-server.js';
 import type { HistoryStore } from '../watch/store.js';
 import { formatSpan, formatTable } from '../watch/table.js';
-import type { TargetLayer } from '../watch/target.js';
+import { type TargetLayer, WEBHOOK_FORMATS, type WebhookFormat } from '../watch/target.js';
 import { type TargetView, Watcher } from '../watch/watcher.js';
 import { browsable } from './browsable.js';
 import { type CommandContext, type OptionSpec, UsageError } from './context.js';
@@ -41,6 +41,7 @@ const WATCH_OPTIONS: OptionSpec = {
   'recover-after': { type: 'string' },
   'on-change': { type: 'string' },
   webhook: { type: 'string', multiple: true },
+  'webhook-format': { type: 'string' },
   'hook-timeout': { type: 'string' },
   history: { type: 'string' },
   retain: { type: 'string' },
@@ -285,10 +286,11 @@ function commandLineSettings(
   if (values['by-http-code'] && (path !== undefined || values.word !== undefined)) {
     throw new UsageError('--by-http-code reads no status word: --path and --word do not apply with it');
   }
+  const format = webhookFormat(values['webhook-format'] as string | undefined);
   const webhooks = ((values.webhook as string[] | undefined) ?? []).map((url) => {
     if (!/^https?:$/.test(safeScheme(url)))
       throw new UsageError(`--webhook: expected an http(s) URL, got "${url}"`);
-    return { url, headers: {} };
+    return { url, headers: {}, ...(format ? { format } : {}) };
   });
   const layer: TargetLayer = {
     intervalMs: positiveDuration(values.interval as string | undefined, '--interval'),
@@ -422,4 +424,11 @@ function sampleJson(view: TargetView) {
     message: last?.message ?? null,
     time: last ? new Date(last.time).toISOString() : null,
   };
+}
+
+function webhookFormat(text: string | undefined): WebhookFormat | undefined {
+  if (text === undefined) return undefined;
+  if (!(WEBHOOK_FORMATS as readonly string[]).includes(text))
+    throw new UsageError(`--webhook-format: expected one of ${WEBHOOK_FORMATS.join(', ')}, got "${text}"`);
+  return text as WebhookFormat;
 }

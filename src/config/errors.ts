@@ -33,6 +33,14 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ path: formatPath([...path, key]), message: 'unknown option' }));
   }
+  // A union whose value matched one branch's shape and failed deeper inside it (a list of webhooks
+  // with one bad field): report that branch's own problems, at their paths, not "expected X or Y".
+  const inner = issue.code === 'invalid_union' ? deepestBranch(issue.errors) : undefined;
+  if (inner) {
+    return inner.flatMap((nested) =>
+      problemsFromIssue({ ...nested, path: [...path, ...nested.path] } as z.core.$ZodIssue, input),
+    );
+  }
   const value = valueAt(input, path);
   const found = describe(value);
   const got = found === undefined ? '' : `, got ${found}`;
@@ -59,6 +67,24 @@ function expectation(issue: z.core.$ZodIssue, value: unknown): string {
     default:
       return issue.message;
   }
+}
+
+/** The one branch that failed below the union's own level (deepest wins), if there is one. */
+function deepestBranch(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): readonly z.core.$ZodIssue[] | undefined {
+  let best: readonly z.core.$ZodIssue[] | undefined;
+  let bestDepth = 0;
+  let tie = false;
+  for (const branch of branches) {
+    const depth = Math.max(0, ...branch.map((issue) => issue.path.length));
+    if (depth > bestDepth) {
+      best = branch;
+      bestDepth = depth;
+      tie = false;
+    } else if (depth === bestDepth && depth > 0) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 /** What one branch of a union wanted, from its first issue. */

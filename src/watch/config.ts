@@ -10,7 +10,7 @@ import { type ConfigProblem, formatPath, problemsFromIssues } from '../config/er
 import { duration, port } from '../config/fields.js';
 import { ConfigError, parseConfigText, readConfigText } from '../config/text.js';
 import { LEVELS } from '../model/levels.js';
-import { isTargetName, TARGET_NAME_HINT } from './target.js';
+import { isTargetName, TARGET_NAME_HINT, WEBHOOK_FORMATS } from './target.js';
 
 const positiveDuration = duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' });
 
@@ -65,7 +65,15 @@ const auth = z
 /** A command run on each transition: a shell command line, or argv run without a shell. */
 const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
-const webhook = z.union([webhookUrl, z.strictObject({ url: webhookUrl, headers: headerMap.optional() })]);
+const webhook = z.union([
+  webhookUrl,
+  z.strictObject({
+    url: webhookUrl,
+    headers: headerMap.optional(),
+    /** `json` (statuskit's event, default), `slack` (`{text}`), `discord` (`{content}`). */
+    format: z.enum(WEBHOOK_FORMATS).optional(),
+  }),
+]);
 
 const targetSettings = {
   interval: positiveDuration.optional(),

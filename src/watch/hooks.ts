@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { redact } from '../access/redact.js';
 import type { Logger } from '../cli/log.js';
 import type { Level } from '../model/levels.js';
-import type { HookCommand, WatchTarget, WebhookSpec } from './target.js';
+import type { HookCommand, WatchTarget, WebhookFormat, WebhookSpec } from './target.js';
 
 export interface TransitionEvent {
   target: string;
@@ -58,6 +58,31 @@ export function eventEnv(event: TransitionEvent): Record<string, string> {
   // The environment cannot carry NUL bytes; a remote message might.
   for (const key of Object.keys(env)) env[key] = env[key].replace(/\0/g, '');
   return env;
+}
+
+const LEVEL_MARKS: Record<Level, string> = {
+  ok: '✅',
+  warning: '⚠️',
+  maintenance: '🛠️',
+  critical: '🔴',
+  unknown: '❔',
+};
+
+/** One line for people: `🔴 api: ok → critical — ECONNREFUSED … (https://api.example.com/status)`. */
+export function eventLine(event: TransitionEvent): string {
+  const change = event.from === undefined ? `is ${event.to}` : `${event.from} → ${event.to}`;
+  const message = event.message ? ` — ${event.message}` : '';
+  return `${LEVEL_MARKS[event.to]} ${event.target}: ${change}${message} (${event.url})`;
+}
+
+/**
+ * A webhook's body in its format: statuskit's event (`json`), or the message a chat tool's incoming
+ * webhook posts — Slack (also Mattermost, Rocket.Chat) reads `text`, Discord reads `content`.
+ */
+export function webhookBody(event: TransitionEvent, format: WebhookFormat = 'json'): Record<string, unknown> {
+  if (format === 'slack') return { text: eventLine(event) };
+  if (format === 'discord') return { content: eventLine(event) };
+  return eventBody(event);
 }
 
 /** The JSON a webhook receives. */
@@ -288,7 +313,8 @@ export class HookDispatcher {
   }
 
   private async sendWebhook(target: WatchTarget, spec: WebhookSpec, event: TransitionEvent) {
-    const outcome = await postWebhook(spec, eventBody(event), this.options, this.stopping.signal);
+    const body = webhookBody(event, spec.format);
+    const outcome = await postWebhook(spec, body, this.options, this.stopping.signal);
     const fields = { target: target.name, webhook: redact(spec.url), attempts: outcome.attempts };
     if (outcome.ok) this.log.info('webhook delivered', { ...fields, status: outcome.status });
     else

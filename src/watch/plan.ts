@@ -146,5 +146,9 @@ function authOf(auth: NonNullable<TargetSettingsConfig['auth']>): AuthFlags {
 function webhookOf(webhook: WebhookConfig): WebhookSpec {
   return typeof webhook === 'string'
     ? { url: webhook, headers: {} }
-    : { url: webhook.url, headers: webhook.headers ?? {} };
+    : {
+        url: webhook.url,
+        headers: webhook.headers ?? {},
+        ...(webhook.format ? { format: webhook.format } : {}),
+      };
 }

@@ -18,9 +18,15 @@ export function isTargetName(name: string): boolean {
   return NAME.test(name);
 }
 
+/** What a webhook's body looks like: statuskit's event, or a chat tool's incoming-webhook message. */
+export const WEBHOOK_FORMATS = ['json', 'slack', 'discord'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 export interface WebhookSpec {
   url: string;
   headers: Record<string, string>;
+  /** Default `json`. */
+  format?: WebhookFormat;
 }
 
 /** `argv` runs without a shell; a string runs in `/bin/sh -c`. Transition data only ever goes in env. */

@@ -81,6 +81,21 @@ targets:
     );
   });
 
+  it('takes a chat format per webhook, and names one it does not know', () => {
+    const yaml = (format: string) => `
+targets:
+  api:
+    url: http://example.com/status
+    webhook: [{ url: "https://hooks.slack.com/services/T/B/x", format: ${format} }, "https://example.com/hook"]
+`;
+    const good = parseWatchConfig(yaml('slack'), {});
+    if (!good.ok) throw new Error(JSON.stringify(good.problems));
+    // The problem is named where it is, not as "expected a URL, or an object, or a list".
+    expect(problemsOf(yaml('teams'), {})).toEqual([
+      'targets.api.webhook[0].format: expected one of "json", "slack", "discord", got "teams"',
+    ]);
+  });
+
   it('needs targets, and reports YAML syntax errors by line', () => {
     expect(problemsOf('interval: 5s\n')).toEqual(['targets: required (record)']);
     expect(problemsOf('targets:\n  api: [\n')[0]).toMatch(/^line \d+: /);

@@ -13,6 +13,7 @@ import {
   postWebhook,
   runCommand,
   type TransitionEvent,
+  webhookBody,
 } from '../../src/watch/hooks.js';
 import { resolveTarget } from '../../src/watch/target.js';
 
@@ -117,6 +118,39 @@ describe('on-change commands', () => {
     expect(outcome.timedOut).toBe(true);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     expect(await runningState(grandchild)).toBe('gone');
+  });
+});
+
+describe('webhook formats', () => {
+  it('chat formats carry one line for people; json carries the event', () => {
+    expect(webhookBody(event(), 'slack')).toEqual({
+      text: '🔴 api: ok → critical — boom (http://127.0.0.1:9/status)',
+    });
+    expect(webhookBody(event({ from: undefined, to: 'warning', message: undefined }), 'discord')).toEqual({
+      content: '⚠️ api: is warning (http://127.0.0.1:9/status)',
+    });
+    expect(webhookBody(event({ from: 'critical', to: 'ok', message: undefined }))).toEqual(
+      eventBody(event({ from: 'critical', to: 'ok', message: undefined })),
+    );
+  });
+
+  it('a dispatcher posts each webhook in its own format', async () => {
+    received.length = 0;
+    const target = resolveTarget('api', 'http://127.0.0.1:9/status', [
+      {
+        webhooks: [
+          { url: `${base}/slack`, headers: {}, format: 'slack' },
+          { url: `${base}/plain`, headers: {} },
+        ],
+      },
+    ]);
+    const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+    const dispatcher = new HookDispatcher(quiet, quick);
+    dispatcher.dispatch(target, event({ from: 'critical', to: 'ok', message: undefined }));
+    expect(await dispatcher.drain(5000)).toBe(true);
+    const byPath = Object.fromEntries(received.map((r) => [r.path, r.body]));
+    expect(byPath['/slack']).toEqual({ text: '✅ api: critical → ok (http://127.0.0.1:9/status)' });
+    expect(byPath['/plain']).toMatchObject({ event: 'transition', from: 'critical', to: 'ok' });
   });
 });
 
