@@ -9,6 +9,10 @@
  * its first poll, so a reload never shows an "unknown, not polled yet" that would sour the overall
  * status. At start every target is shown at once, polled or not.
  */
+
+import type { MetricsRenderer } from '../http/handler.js';
+import { renderPrometheusForAccept } from '../metrics/prometheus.js';
+import { MetricsRegistry } from '../metrics/registry.js';
 import type { CheckOutcome } from '../model/result.js';
 import { createStatus, type RunningServer, type StatusKit } from '../status.js';
 import { startsFresh } from './target-diff.js';
@@ -24,8 +28,8 @@ export async function serveWatcher(
   watcher: Watcher,
   listen: { host: string; port: number },
 ): Promise<WatchServer> {
-  const status = createStatus({ shutdownGrace: 2000 });
   const shown = new Set<string>();
+  const status = createStatus({ shutdownGrace: 2000, metrics: targetMetrics(watcher, shown) });
   const show = (name: string) => {
     if (shown.has(name)) return;
     shown.add(name);
@@ -88,4 +92,27 @@ export function componentOf(view: TargetView): CheckOutcome {
     fields.pendingCount = state.streak;
   }
   return { level: state.level, fields, ...(last.message === undefined ? {} : { message: last.message }) };
+}
+
+/**
+ * `/metrics` for Prometheus, like a blackbox exporter's: each shown target's reported level as
+ * `statuskit_check_status{check="targets.<name>"}` and its last poll's duration as
+ * `statuskit_check_duration_seconds` (the document's own check timings would be those of reading
+ * memory), plus the watcher's process metrics.
+ */
+function targetMetrics(watcher: Watcher, shown: ReadonlySet<string>): MetricsRenderer {
+  const registry = new MetricsRegistry();
+  return {
+    render(accept) {
+      const checks = watcher.views
+        .filter((view) => shown.has(view.target.name) && view.state.level !== undefined)
+        .map((view) => ({
+          path: `targets.${view.target.name}`,
+          level: view.state.level!,
+          critical: true,
+          durationMs: view.last?.durationMs ?? 0,
+        }));
+      return renderPrometheusForAccept(registry, accept, { checks });
+    },
+  };
 }

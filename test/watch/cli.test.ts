@@ -3,6 +3,8 @@
  * statuskit service whose level the test flips, a Spring-style UP/DOWN health+json API answering 503,
  * a Digest-protected statuskit), a real webhook receiver, real hook commands and a real history file.
  */
+
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -127,6 +129,13 @@ function samplesOf(file: string): SampleRow[] {
   } finally {
     db.close();
   }
+}
+
+/** A shell pipeline, as an operator would type it. */
+function sh(command: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('/bin/sh', ['-c', command], (_error, stdout, stderr) => resolve({ stdout, stderr }));
+  });
 }
 
 const isTransition = (line: LogLine) => typeof line.from === 'string' && typeof line.to === 'string';
@@ -302,6 +311,14 @@ targets:
       expect(Date.parse(String(component.since))).not.toBeNaN();
       expect(typeof component.durationMs).toBe('number');
     }
+
+    // Prometheus can scrape the watcher like a blackbox exporter: level and poll time per target.
+    const metrics = await sh(`curl -s "${statusUrl.replace(/\/status$/, '/metrics')}"`);
+    expect(metrics.stdout).toMatch(/^statuskit_check_status\{check="targets\.flip",critical="true"\} 0$/m);
+    expect(metrics.stdout).toMatch(/^statuskit_check_status\{check="targets\.seed",critical="true"\} 4$/m);
+    expect(metrics.stdout).toMatch(/^statuskit_check_duration_seconds\{check="targets\.pbx"\} [0-9.]+$/m);
+    const lint = await sh(`curl -s "${statusUrl.replace(/\/status$/, '/metrics')}" | promtool check metrics`);
+    expect(lint.stdout + lint.stderr).toBe('');
 
     const overall = await run(['check', statusUrl]);
     expect(overall.code).toBe(2);
