@@ -4,8 +4,24 @@ export * from './access/index.js';
 export * from './checks/index.js';
 export * from './config/index.js';
 export * from './dashboard/index.js';
-export { type EndpointPaths, type ExtraRoute, type MetricsRenderer, StatusEndpoint } from './http/handler.js';
-export type { StatusRequest, StatusResponse } from './http/types.js';
+export type { LevelOverride, StatusHost } from './host.js';
+export { RequestContext } from './http/context.js';
+export {
+  type EndpointPaths,
+  type MetricsRenderer,
+  type Middleware,
+  type Removal,
+  type Route,
+  StatusEndpoint,
+} from './http/handler.js';
+export { parseRequestTarget, type RequestTarget } from './http/target.js';
+export type {
+  HandlerResult,
+  PassThrough,
+  RequestHandler,
+  StatusRequest,
+  StatusResponse,
+} from './http/types.js';
 export * from './limits/index.js';
 export * from './live/index.js';
 export * from './maintenance/index.js';

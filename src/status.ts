@@ -1,28 +1,32 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { redact as defaultRedact } from './access/redact.js';
 import type { AccessControl, Disclosure } from './access/types.js';
-import { expressMiddleware } from './http/adapters/express.js';
-import { fastifyPlugin } from './http/adapters/fastify.js';
-import { fetchHandler } from './http/adapters/fetch.js';
-import { honoMiddleware } from './http/adapters/hono.js';
-import { koaMiddleware } from './http/adapters/koa.js';
-import { nodeListener } from './http/adapters/node.js';
+import type { LevelOverride, StatusHost } from './host.js';
+import { expressAdapter } from './http/adapters/express.js';
+import { fastifyAdapter } from './http/adapters/fastify.js';
+import { fetchAdapter } from './http/adapters/fetch.js';
+import { honoAdapter } from './http/adapters/hono.js';
+import { koaAdapter } from './http/adapters/koa.js';
+import { nodeAdapter, writeResponse } from './http/adapters/node.js';
+import type { RequestContext } from './http/context.js';
 import {
-  type EndpointMiddleware,
   type EndpointPaths,
-  type ExtraRoute,
   type MetricsRenderer,
+  type Middleware,
+  type Removal,
+  type Route,
   StatusEndpoint,
 } from './http/handler.js';
 import { type ProbeGroupOptions, probeGroup } from './http/probes.js';
 import type { StatusRequest, StatusResponse } from './http/types.js';
 import { type Aggregator, worstOfCritical } from './model/aggregate.js';
+import type { HttpCodeMap } from './model/http-codes.js';
 import { resolveHttpCodes } from './model/http-codes.js';
 import type { Level } from './model/levels.js';
 import type { CheckFunction } from './model/result.js';
 import { resolveVocabulary, type Vocabulary, type VocabularyInput } from './model/vocabulary.js';
 import type { DocumentStyle } from './render/document.js';
-import type { EnvelopeOptions } from './render/envelope.js';
+import type { EnvelopeOptions, ErrorInfo } from './render/envelope.js';
 import type { HealthIdentity } from './render/health-json.js';
 import { type LayoutOptions, resolveLayout } from './render/layout.js';
 import type { CheckOptions, CheckRunner, Redactor } from './tree/check-runner.js';
@@ -74,9 +78,6 @@ export interface StatusOptions {
   clock?: () => number;
 }
 
-/** Adds per-request fields to a status document before the envelope (e.g. the caller's `account`). */
-export type DocumentDecorator = (document: Record<string, unknown>, request: StatusRequest) => void;
-
 export interface ListenOptions {
   port?: number;
   host?: string;
@@ -102,16 +103,16 @@ export interface RunningServer {
  * A service's status: the tree you declare, how it is worded and laid out, and the doors that
  * serve it. Create one with `createStatus()`.
  */
-export class StatusKit {
+export class StatusKit implements StatusHost {
   readonly tree: StatusTree;
   readonly vocabulary: Vocabulary;
-  readonly endpoint: StatusEndpoint;
+  readonly style: DocumentStyle;
+  private readonly endpoint: StatusEndpoint;
   private readonly evaluator: Evaluator;
   private readonly checkDefaults: CheckOptions;
   private draining = false;
   private notReadyReason: string | undefined;
   private readonly servers = new Set<RunningServer>();
-  private readonly decorators: DocumentDecorator[] = [];
   private readonly shutdownGraceMs: number;
 
   constructor(options: StatusOptions = {}) {
@@ -127,6 +128,7 @@ export class StatusKit {
       now,
     });
     const style: DocumentStyle = { vocabulary: this.vocabulary, layout: resolveLayout(options.layout) };
+    this.style = style;
     this.endpoint = new StatusEndpoint({
       paths: {
         status: '/status',
@@ -202,10 +204,12 @@ export class StatusKit {
     this.evaluator.invalidate();
   }
 
-  /** Adds a level override consulted for every node (maintenance windows use this). */
-  setOverride(override: (path: readonly string[], level: Level | undefined) => Level | undefined): void {
-    (this.evaluator as unknown as { options: { override?: typeof override } }).options.override = override;
-    this.evaluator.invalidate();
+  /**
+   * Adds a level override consulted for every node (maintenance windows use one). Several may be
+   * active; each sees the level the previous one left. Returns its removal.
+   */
+  addOverride(override: LevelOverride): Removal {
+    return this.evaluator.addOverride(override);
   }
 
   // ── reading ───────────────────────────────────────────────────────────────────────────────
@@ -214,59 +218,93 @@ export class StatusKit {
     return this.evaluator.evaluate();
   }
 
-  /** Adds a route answered before the status routes (used by maintenance, dashboard, ...). */
-  addRoute(route: ExtraRoute): void {
-    this.endpoint.addRoute(route);
+  // ── the plug-in seam (StatusHost) ──────────────────────────────────────────────────────────
+
+  get paths(): Readonly<EndpointPaths> {
+    return this.endpoint.config.paths;
+  }
+
+  get httpCodes(): HttpCodeMap {
+    return this.endpoint.config.httpCodes;
+  }
+
+  get access(): AccessControl | undefined {
+    return this.endpoint.config.access;
+  }
+
+  get envelope(): EnvelopeOptions | undefined {
+    return this.endpoint.config.envelope;
+  }
+
+  /** Adds a route answered before the status routes (maintenance admin, dashboard, ...). Returns its removal. */
+  addRoute(route: Route): Removal {
+    return this.endpoint.addRoute(route);
   }
 
   /** Wraps every request statuskit's adapters hand over (rate limits, maintenance); first added is outermost. */
-  use(middleware: EndpointMiddleware): this {
-    this.endpoint.use(middleware);
-    return this;
+  use(middleware: Middleware): Removal {
+    return this.endpoint.use(middleware);
   }
 
   /**
-   * Adds fields computed per request to status documents (the endpoint's `decorate` hook). With a
-   * decorator, status documents are rendered per request: per-caller fields cannot be cached.
+   * Puts a value computed per request at `path` of status documents (the caller's `account`). The
+   * rest of the document stays cached; `read` gets the request's context. Returns its removal.
    */
-  decorate(decorator: DocumentDecorator): this {
-    if (typeof decorator !== 'function') throw new TypeError('decorate: expected a function');
-    this.decorators.push(decorator);
-    this.endpoint.config.decorate ??= (document, request) => {
-      for (const decorate of this.decorators) decorate(document, request);
-    };
-    return this;
+  decorate(path: string, read: (context: RequestContext) => unknown): Removal {
+    return this.endpoint.decorate(path, read);
   }
 
-  /** The transport-neutral handler: undefined when the path is not statuskit's. */
+  /** An error answer in this status's format (seed 002's error envelope when configured). */
+  error(info: ErrorInfo): StatusResponse {
+    return this.endpoint.error(info);
+  }
+
+  /** The transport-neutral handler: undefined when the request is not statuskit's. Never rejects. */
   async handle(request: StatusRequest): Promise<StatusResponse | undefined> {
     return this.endpoint.handle(request);
   }
 
-  // ── adapters ──────────────────────────────────────────────────────────────────────────────
-
-  nodeListener(fallback?: RequestListener): RequestListener {
-    return nodeListener(this.endpoint, fallback);
+  /** The same handler as a plain function, for adapters of your own. */
+  get handler(): StatusEndpoint['handle'] {
+    return this.endpoint.handle;
   }
 
-  fetch(): (request: Request) => Promise<Response | undefined> {
-    return fetchHandler(this.endpoint);
+  // ── adapters ──────────────────────────────────────────────────────────────────────────────
+
+  /** A `node:http` listener; requests that are not statuskit's go to `fallback` (404 JSON without one). */
+  nodeListener(fallback?: RequestListener): RequestListener {
+    return nodeAdapter(
+      this.endpoint.handle,
+      fallback ?? ((req, res) => writeResponse(res, this.noRoute(req.url))),
+    );
+  }
+
+  fetch(): (request: Request, remoteAddress?: string) => Promise<Response | undefined> {
+    return fetchAdapter(this.endpoint.handle);
   }
 
   express() {
-    return expressMiddleware(this.endpoint);
+    return expressAdapter(this.endpoint.handle);
   }
 
   koa() {
-    return koaMiddleware(this.endpoint);
+    return koaAdapter(this.endpoint.handle);
   }
 
   fastify() {
-    return fastifyPlugin(this.endpoint);
+    return fastifyAdapter(this.endpoint.handle);
   }
 
   hono() {
-    return honoMiddleware(this.endpoint);
+    return honoAdapter(this.endpoint.handle);
+  }
+
+  private noRoute(url: string | undefined): StatusResponse {
+    return this.endpoint.error({
+      status: 404,
+      code: 'not_found',
+      message: `no route for ${String(url).slice(0, 200)}`,
+    });
   }
 
   /** Serves the status endpoints on their own HTTP server. */

@@ -9,7 +9,7 @@ import {
   createAccess,
   createStatus,
   digestAuth,
-  type StatusRequest,
+  type RequestContext,
   type StatusResponse,
 } from '../../src/index.js';
 
@@ -166,11 +166,11 @@ export async function start({ port = 8077, host = '127.0.0.1' }: { port?: number
     service: 'itgrix_bx',
   });
 
-  status.addRoute(async (request: StatusRequest, pathname: string): Promise<StatusResponse | undefined> => {
-    if (pathname !== '/admin/simulate') return undefined;
-    const decision = await access.authorize(request);
+  status.addRoute(async (request: RequestContext): Promise<StatusResponse | undefined> => {
+    if (request.pathname !== '/admin/simulate') return undefined;
+    const decision = await request.authorize();
     if (!decision.allowed) return decision.response;
-    const state = new URL(request.url, 'http://x').searchParams.get('state');
+    const state = request.params.get('state');
     if (request.method !== 'POST' || !['stopped', 'restarting', 'running'].includes(state ?? '')) {
       return {
         status: 400,

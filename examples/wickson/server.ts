@@ -17,7 +17,7 @@ import {
   guardStatus,
   overallStatus,
   RateLimiter,
-  type StatusRequest,
+  type RequestContext,
   type StatusResponse,
   timestamp,
 } from '../../src/index.js';
@@ -88,14 +88,14 @@ export async function start({
   guardStatus(status, limiter);
   const maintenance = createMaintenance(status, {});
 
-  status.addRoute(async (request: StatusRequest, pathname: string): Promise<StatusResponse | undefined> => {
-    if (pathname !== '/v1/simulate') return undefined;
-    const decision = await access.authorize(request);
+  status.addRoute(async (request: RequestContext): Promise<StatusResponse | undefined> => {
+    if (request.pathname !== '/v1/simulate') return undefined;
+    const decision = await request.authorize();
     if (!decision.allowed) return decision.response;
     if (decision.principal?.tier !== 'admin')
       return json(403, { error: 'forbidden', message: 'admin key required' });
     if (request.method !== 'POST') return json(405, { error: 'method_not_allowed', message: 'use POST' });
-    const query = new URL(request.url, 'http://x').searchParams;
+    const query = request.params;
     for (const name of query.getAll('down')) sim.down.add(name);
     for (const name of query.getAll('up')) sim.down.delete(name);
     if (query.has('broken')) sim.broken = query.get('broken') === '1';

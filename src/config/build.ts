@@ -9,7 +9,8 @@ import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Authenticator } from '../access/index.js';
 import type { AccessControl } from '../access/types.js';
-import type { ExtraRoute, MetricsRenderer } from '../http/handler.js';
+import type { MetricsRenderer, Route } from '../http/handler.js';
+import { parseRequestTarget } from '../http/target.js';
 import type { LiveFeed } from '../live/index.js';
 import { MetricsRegistry, metricsEndpoint } from '../metrics/index.js';
 import type { CheckFunction } from '../model/index.js';
@@ -386,7 +387,7 @@ function livePathsOf(config: AgentConfig): LivePaths {
   return { ws: config.live?.wsPath ?? '/api/health/ws', sse: config.live?.ssePath ?? '/status/stream' };
 }
 
-function lazyDashboard(status: StatusKit, config: AgentConfig, livePaths: LivePaths): ExtraRoute {
+function lazyDashboard(status: StatusKit, config: AgentConfig, livePaths: LivePaths): Route {
   const options = config.dashboard || {};
   const statusPaths = Object.values({ ...DEFAULT_PATHS, ...config.paths }).filter((p): p is string => !!p);
   const route = new Lazy(async () => {
@@ -400,16 +401,16 @@ function lazyDashboard(status: StatusKit, config: AgentConfig, livePaths: LivePa
       status,
     });
   });
-  return async (request, pathname) => {
+  return async (context) => {
+    const { pathname } = context;
     if (statusPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return undefined;
-    return (await route.get())(request, pathname);
+    return (await route.get())(context);
   };
 }
 
-function pathOf(url: string | undefined): string {
-  const path = url ?? '/';
-  const q = path.indexOf('?');
-  return q === -1 ? path : path.slice(0, q);
+function pathOf(url: string | undefined): string | undefined {
+  const target = parseRequestTarget(url ?? '/');
+  return target.ok ? target.pathname : undefined;
 }
 
 function refuseUpgrade(socket: Duplex): void {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AccessControl } from '../access/types.js';
-import type { ExtraRoute } from '../http/handler.js';
+import type { StatusHost } from '../host.js';
+import type { RequestContext } from '../http/context.js';
+import type { Route } from '../http/handler.js';
+import { decodeSegment } from '../http/target.js';
 import { headerValue, type StatusRequest, type StatusResponse } from '../http/types.js';
-import type { StatusKit } from '../status.js';
 import { type Asset, type BundleSize, bundleSizeOf, loadAssets, makeAsset, versionOf } from './assets.js';
 import { type PageConfig, renderPage } from './page.js';
 
@@ -26,7 +28,7 @@ export interface DashboardOptions {
    * The status whose documents the feed sends: its vocabulary (word -> level, for colours) and
    * layout keys go into the page's config. Without it the page knows statuskit's built-in words.
    */
-  status?: Pick<StatusKit, 'vocabulary' | 'endpoint'>;
+  status?: Pick<StatusHost, 'vocabulary' | 'style'>;
   /**
    * Which transport the page tries first. `auto` (default): the WebSocket, except for viewers the
    * page's `access` let in by Basic or Digest — the browser resends those credentials on HTTP
@@ -38,7 +40,7 @@ export interface DashboardOptions {
 }
 
 /** A route for `status.addRoute()`, with what it serves. */
-export interface DashboardRoute extends ExtraRoute {
+export interface DashboardRoute extends Route {
   /** Path of the page (`/status/ui`, or `/` at the root). */
   readonly pagePath: string;
   /** Path prefix of the versioned, immutable assets. */
@@ -94,7 +96,8 @@ export function createDashboard(options: DashboardOptions = {}): DashboardRoute 
   const pagePaths = new Set([pagePath, `${prefix}/`, `${prefix}/index.html`]);
   const assetRoot = `${prefix}/${ASSET_DIR}/`;
 
-  const route = async (request: StatusRequest, pathname: string): Promise<StatusResponse | undefined> => {
+  const route = async (request: RequestContext): Promise<StatusResponse | undefined> => {
+    const pathname = request.pathname;
     if (pagePaths.has(pathname)) {
       const verdict = await pageVerdict(options.access, request);
       if (verdict.refusal) return verdict.refusal;
@@ -103,7 +106,7 @@ export function createDashboard(options: DashboardOptions = {}): DashboardRoute 
     if (!pathname.startsWith(assetRoot)) return undefined;
     const rest = pathname.slice(assetRoot.length);
     const slash = rest.indexOf('/');
-    const asset = slash > 0 ? assets.get(safeDecode(rest.slice(slash + 1))) : undefined;
+    const asset = slash > 0 ? assets.get(decodeSegment(rest.slice(slash + 1)) ?? '') : undefined;
     if (!asset) return notFound();
     // An old page may ask for a previous version: serve today's bytes, but let them be revalidated.
     const headers = rest.slice(0, slash) === version ? ASSET_HEADERS : PAGE_HEADERS_FOR_ASSETS;
@@ -186,14 +189,6 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
   return false;
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return '';
-  }
-}
-
 export function normalizePrefix(prefix: string): string {
   if (typeof prefix !== 'string' || !prefix.startsWith('/')) {
     throw new TypeError(`dashboard prefix must start with "/", got ${JSON.stringify(prefix)}`);
@@ -207,7 +202,7 @@ export function normalizePrefix(prefix: string): string {
 /** What the page needs to read the documents of `status`: its words and where it puts them. */
 function styleOf(status: DashboardOptions['status']): Partial<PageConfig> {
   if (!status) return {};
-  const { layout } = status.endpoint.config.style;
+  const { layout } = status.style;
   const { overall, component } = status.vocabulary;
   return {
     vocabulary: { overall, component },

@@ -1,14 +1,40 @@
-import { type AccessControl, type Disclosure, FULL_DISCLOSURE } from '../access/types.js';
+/**
+ * The transport-neutral status endpoint: (request) -> response, or undefined when the request is
+ * not statuskit's (adapters then fall through to the app). Every request goes the same way:
+ *
+ *   request -> RequestContext (target parsed once, caller authenticated at most once)
+ *           -> middleware (rate limits, maintenance's Retry-After, ...), outermost first
+ *           -> plug-in routes (maintenance admin, dashboard, ...)
+ *           -> status routes -> snapshot -> rendered (and cached) document
+ *
+ * Nothing a caller sends escapes as an exception: a malformed target is a 400, a bug is a 500
+ * without details (the error goes to `onError`).
+ */
+import {
+  type AccessControl,
+  type AccessDecision,
+  type Disclosure,
+  FULL_DISCLOSURE,
+} from '../access/types.js';
 import type { HttpCodeMap } from '../model/http-codes.js';
 import type { Level } from '../model/levels.js';
-import { type DocumentStyle, renderComponent, renderDocument, type View } from '../render/document.js';
-import { type EnvelopeOptions, type ErrorInfo, errorBody, wrapInEnvelope } from '../render/envelope.js';
-import { HEALTH_JSON, type HealthIdentity, renderHealthJson } from '../render/health-json.js';
-import { formatPath, getAtPath, parsePath } from '../tree/paths.js';
-import { findNode, type Snapshot } from '../tree/snapshot.js';
+import type { Decoration } from '../render/decorations.js';
+import type { DocumentStyle } from '../render/document.js';
+import { type EnvelopeOptions, type ErrorInfo, errorBody } from '../render/envelope.js';
+import { HEALTH_JSON, type HealthIdentity } from '../render/health-json.js';
+import { parseMountPath } from '../tree/paths.js';
+import type { Snapshot } from '../tree/snapshot.js';
+import { BodyError } from './body.js';
+import { type MaybePromise, RequestContext } from './context.js';
+import { Documents } from './documents.js';
 import { groupVerdict, type ProbeGroup, type ProbeVerdict } from './probes.js';
 import { MAX_URL_LENGTH, parseQuery, QueryError, type StatusQuery } from './query.js';
+import { json, withoutBody } from './responses.js';
+import { parseRequestTarget } from './target.js';
 import { headerValue, type StatusRequest, type StatusResponse } from './types.js';
+
+export type { MaybePromise } from './context.js';
+export { json } from './responses.js';
 
 export interface EndpointPaths {
   /** The status document; `<status>/<component path>` serves one component. Default `/status`. */
@@ -24,23 +50,23 @@ export interface EndpointPaths {
   metrics: string | false;
 }
 
-/** Extra routes other modules add (maintenance admin, SSE, ...): they get the request and the access decision. */
-export type ExtraRoute = (
-  request: StatusRequest,
-  pathname: string,
-) => Promise<StatusResponse | undefined> | StatusResponse | undefined;
+/** A plug-in route (maintenance admin, dashboard, ...): answers the request, or undefined to pass it on. */
+export type Route = (context: RequestContext) => MaybePromise<StatusResponse | undefined>;
 
 /**
- * Wraps the whole handler (rate limits, maintenance): call `next` to continue, or answer yourself.
- * Middleware sees every request an adapter hands over, before extra routes and status routes.
+ * Wraps everything after it: call `next()` to continue, or answer yourself. Middleware sees every
+ * request an adapter hands over, before plug-in routes and status routes.
  */
-export type EndpointMiddleware = (
-  request: StatusRequest,
-  next: (request: StatusRequest) => Promise<StatusResponse | undefined>,
+export type Middleware = (
+  context: RequestContext,
+  next: () => Promise<StatusResponse | undefined>,
 ) => Promise<StatusResponse | undefined>;
 
+/** Removes what was added (a middleware, route, decoration or override). */
+export type Removal = () => void;
+
 export interface MetricsRenderer {
-  render(accept: string | undefined, snapshot: Snapshot): { contentType: string; body: string };
+  render(accept: string | undefined, snapshot: Snapshot): { contentType: string; body: string | Uint8Array };
 }
 
 export interface EndpointConfig {
@@ -60,232 +86,210 @@ export interface EndpointConfig {
   /** Why the app holds readiness back (warming up, draining on demand); undefined when it does not. */
   notReadyReason?: () => string | undefined;
   onError?: (error: unknown) => void;
-  /** Adds fields computed per request (e.g. the caller's rate-limit `account`), merged into the document. */
-  decorate?: (document: Record<string, unknown>, request: StatusRequest) => void;
 }
 
 const ALLOW = 'GET, HEAD';
-const RENDER_CACHE_LIMIT = 256;
 
-/**
- * The transport-neutral status endpoint: (request) -> response, or undefined when the path is not
- * one of ours (adapters then fall through to the app). Rendered bytes are cached per snapshot
- * version, disclosure tier and query, so a cached document is served without serialising again.
- */
+type OwnRoute =
+  | { kind: 'status' }
+  | { kind: 'component'; rest: string }
+  | { kind: 'live' }
+  | { kind: 'ready' }
+  | { kind: 'metrics' };
+
 export class StatusEndpoint {
-  private cacheVersion = -1;
-  private readonly cache = new Map<string, StatusResponse>();
-  private readonly routes: ExtraRoute[] = [];
-  private readonly middlewares: EndpointMiddleware[] = [];
+  /**
+   * Answers a request, or undefined when it is not ours. Never throws or rejects. Synchronous when
+   * everything it needs is at hand (a cached document, no async access check): the hot path
+   * allocates no promise. A bound function, so adapters can take it as it is.
+   */
+  readonly handle: (request: StatusRequest) => MaybePromise<StatusResponse | undefined>;
+  private middlewares: readonly Middleware[] = [];
+  private routes: readonly Route[] = [];
+  private readonly decorations: Decoration<RequestContext>[] = [];
+  private documents: Documents;
+  private readonly authorizer: (context: RequestContext) => MaybePromise<AccessDecision>;
 
-  constructor(readonly config: EndpointConfig) {}
-
-  /** Whether a path may belong to this endpoint (adapters use it to decide before handing over). */
-  matches(pathname: string): boolean {
-    return this.routes.length > 0 || this.middlewares.length > 0 || this.route(pathname) !== undefined;
+  constructor(readonly config: EndpointConfig) {
+    this.handle = (request) => this.answer(request);
+    const access = config.access;
+    const open: AccessDecision = { allowed: true, disclosure: config.disclosure ?? FULL_DISCLOSURE };
+    this.authorizer = access ? (context) => access.authorize(context) : () => open;
+    this.documents = this.newDocuments();
   }
 
-  /** Routes answered before the status routes (maintenance admin, dashboard, ...). */
-  addRoute(route: ExtraRoute): void {
-    this.routes.push(route);
+  /** Adds a middleware; the first added is the outermost. */
+  use(middleware: Middleware): Removal {
+    if (typeof middleware !== 'function') throw new TypeError('use: expected a function');
+    this.middlewares = [...this.middlewares, middleware];
+    return () => {
+      this.middlewares = this.middlewares.filter((m) => m !== middleware);
+    };
+  }
+
+  /** Adds a route answered before the status routes. */
+  addRoute(route: Route): Removal {
+    if (typeof route !== 'function') throw new TypeError('addRoute: expected a function');
+    this.routes = [...this.routes, route];
+    return () => {
+      this.routes = this.routes.filter((r) => r !== route);
+    };
   }
 
   /**
-   * Answers a request, or undefined when the path is not ours. Synchronous when everything it needs
-   * is at hand (a cached document, no async access check): the hot path allocates no promise.
+   * Puts a per-request value at `path` of every status document (seed 002's `account`). The rest of
+   * the document stays cached; only the value is serialized per request.
    */
-  /** Adds a middleware; the first added is the outermost. */
-  use(middleware: EndpointMiddleware): void {
-    if (typeof middleware !== 'function') throw new TypeError('use: expected a function');
-    this.middlewares.push(middleware);
+  decorate(path: string, read: (context: RequestContext) => unknown): Removal {
+    if (typeof read !== 'function') throw new TypeError('decorate: expected a function');
+    const decoration: Decoration<RequestContext> = { path: parseMountPath(path), read };
+    this.decorations.push(decoration);
+    this.documents = this.newDocuments();
+    return () => {
+      const index = this.decorations.indexOf(decoration);
+      if (index !== -1) this.decorations.splice(index, 1);
+      this.documents = this.newDocuments();
+    };
   }
 
-  handle(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
-    if (this.middlewares.length > 0) return this.handleThrough(0, request);
-    return this.handleInner(request);
+  /** An error answer in this endpoint's format (seed 002's error envelope when configured). */
+  error(info: ErrorInfo): StatusResponse {
+    return json(info.status, errorBody(info, this.config.envelope), false);
   }
 
-  private async handleThrough(index: number, request: StatusRequest): Promise<StatusResponse | undefined> {
-    if (index === this.middlewares.length) return this.handleInner(request);
-    return this.middlewares[index](request, (next) => this.handleThrough(index + 1, next));
+  private newDocuments(): Documents {
+    const { style, httpCodes, envelope, identity } = this.config;
+    return new Documents(
+      { style, httpCodes, envelope, identity, error: (info) => this.error(info) },
+      this.decorations,
+    );
   }
 
-  private handleInner(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
-    if (this.routes.length > 0) return this.handleWithRoutes(request);
-    return this.handleOwn(request);
-  }
-
-  private async handleWithRoutes(request: StatusRequest): Promise<StatusResponse | undefined> {
-    const q = request.url.indexOf('?');
-    const pathname = q === -1 ? request.url : request.url.slice(0, q);
-    for (const route of this.routes) {
-      const response = await route(request, pathname);
-      if (response) return response;
-    }
-    return this.handleOwn(request);
-  }
-
-  private handleOwn(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
-    if (request.url.length > MAX_URL_LENGTH) {
-      return this.error({
-        status: 414,
-        code: 'uri_too_long',
-        message: `request URI longer than ${MAX_URL_LENGTH} characters`,
-      });
-    }
-    const { pathname, search } = splitUrl(request.url);
-    const route = this.route(pathname);
-    if (!route) return undefined;
-    const method = request.method;
-    const head = method === 'HEAD';
-    if (method !== 'GET' && !head) {
-      const response = this.error({
-        status: 405,
-        code: 'method_not_allowed',
-        message: `method ${method} is not allowed here`,
-      });
-      response.headers.allow = ALLOW;
-      return response;
-    }
+  private answer(request: StatusRequest): MaybePromise<StatusResponse | undefined> {
     try {
-      const response = this.dispatch(route, request, search);
-      if (response instanceof Promise)
-        return response.then(
-          (r) => (head ? withoutBody(r) : r),
-          (e) => this.failure(e),
-        );
-      return head ? withoutBody(response) : response;
+      const url = request.url;
+      if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) {
+        return this.error({
+          status: 414,
+          code: 'uri_too_long',
+          message: `request URI longer than ${MAX_URL_LENGTH} characters`,
+        });
+      }
+      const target = parseRequestTarget(url);
+      if (!target.ok) return this.error({ status: 400, code: 'bad_request', message: target.reason });
+      const context = new RequestContext(request, target, this.authorizer);
+      const result =
+        this.middlewares.length > 0 ? this.through(this.middlewares, 0, context) : this.inner(context);
+      return result instanceof Promise ? result.catch((error) => this.failure(error)) : result;
     } catch (error) {
       return this.failure(error);
     }
   }
 
+  private async through(
+    chain: readonly Middleware[],
+    index: number,
+    context: RequestContext,
+  ): Promise<StatusResponse | undefined> {
+    if (index === chain.length) return this.inner(context);
+    return chain[index](context, () => this.through(chain, index + 1, context));
+  }
+
+  private inner(context: RequestContext): MaybePromise<StatusResponse | undefined> {
+    if (this.routes.length > 0) return this.throughRoutes(this.routes, context);
+    return this.own(context);
+  }
+
+  private async throughRoutes(
+    routes: readonly Route[],
+    context: RequestContext,
+  ): Promise<StatusResponse | undefined> {
+    for (const route of routes) {
+      const response = await route(context);
+      if (response) return response;
+    }
+    return this.own(context);
+  }
+
+  private own(context: RequestContext): MaybePromise<StatusResponse | undefined> {
+    const route = this.route(context.pathname);
+    if (!route) return undefined;
+    const method = context.method;
+    const head = method === 'HEAD';
+    if (method !== 'GET' && !head) {
+      const response = this.error({
+        status: 405,
+        code: 'method_not_allowed',
+        message: `method ${String(method).slice(0, 20)} is not allowed here`,
+      });
+      response.headers.allow = ALLOW;
+      return response;
+    }
+    const response = this.dispatch(route, context);
+    if (!head) return response;
+    return response instanceof Promise ? response.then(withoutBody) : withoutBody(response);
+  }
+
   private failure(error: unknown): StatusResponse {
     if (error instanceof QueryError)
       return this.error({ status: error.status, code: codeFor(error.status), message: error.message });
-    this.config.onError?.(error);
+    if (error instanceof BodyError)
+      return this.error({ status: error.status, code: 'bad_request', message: error.message });
+    try {
+      this.config.onError?.(error);
+    } catch {
+      // A failing error hook must not turn a 500 into a crash.
+    }
     return this.error({ status: 500, code: 'internal_error', message: 'Unable to retrieve system status' });
   }
 
-  private route(pathname: string): Route | undefined {
+  private route(pathname: string): OwnRoute | undefined {
     const { paths } = this.config;
-    const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-    if (paths.live && path === paths.live) return { kind: 'live' };
-    if (paths.ready && path === paths.ready) return { kind: 'ready' };
-    if (paths.metrics && this.config.metrics && path === paths.metrics) return { kind: 'metrics' };
+    if (paths.live && pathname === paths.live) return { kind: 'live' };
+    if (paths.ready && pathname === paths.ready) return { kind: 'ready' };
+    if (paths.metrics && this.config.metrics && pathname === paths.metrics) return { kind: 'metrics' };
     if (paths.status) {
-      if (path === paths.status) return { kind: 'status' };
-      if (path.startsWith(`${paths.status}/`))
-        return { kind: 'component', rest: path.slice(paths.status.length + 1) };
+      if (pathname === paths.status) return { kind: 'status' };
+      if (pathname.startsWith(`${paths.status}/`))
+        return { kind: 'component', rest: pathname.slice(paths.status.length + 1) };
     }
     return undefined;
   }
 
-  private dispatch(route: Route, request: StatusRequest, search: string): MaybePromise<StatusResponse> {
+  private dispatch(route: OwnRoute, context: RequestContext): MaybePromise<StatusResponse> {
     if (route.kind === 'live') return this.live();
     if (route.kind === 'ready') return this.ready();
-    const query = search === '' ? defaultQuery() : parseQuery(search);
-    if (query.format === undefined && headerValue(request.headers, 'accept')?.includes(HEALTH_JSON))
+    const query = context.search === '' ? defaultQuery() : parseQuery(context.search);
+    if (query.format === undefined && headerValue(context.headers, 'accept')?.includes(HEALTH_JSON))
       query.format = 'health';
-    if (this.config.access) return this.authorizeThen(route, request, search, query);
-    return this.withSnapshot(route, request, search, query, this.config.disclosure ?? FULL_DISCLOSURE);
+    const decision = context.authorize();
+    if (decision instanceof Promise) return decision.then((d) => this.authorized(route, context, query, d));
+    return this.authorized(route, context, query, decision);
   }
 
-  private async authorizeThen(
-    route: Route,
-    request: StatusRequest,
-    search: string,
+  private authorized(
+    route: OwnRoute,
+    context: RequestContext,
     query: StatusQuery,
-  ): Promise<StatusResponse> {
-    const decision = await this.config.access!.authorize(request);
-    if (!decision.allowed) return decision.response;
-    return this.withSnapshot(route, request, search, query, decision.disclosure);
-  }
-
-  private withSnapshot(
-    route: Route,
-    request: StatusRequest,
-    search: string,
-    query: StatusQuery,
-    disclosure: Disclosure,
+    decision: AccessDecision,
   ): MaybePromise<StatusResponse> {
+    if (!decision.allowed) return decision.response;
     const snapshot = this.config.snapshot();
     if (snapshot instanceof Promise)
-      return snapshot.then((s) => this.respond(route, request, search, query, disclosure, s));
-    return this.respond(route, request, search, query, disclosure, snapshot);
+      return snapshot.then((s) => this.respond(route, context, query, decision.disclosure, s));
+    return this.respond(route, context, query, decision.disclosure, snapshot);
   }
 
   private respond(
-    route: Route,
-    request: StatusRequest,
-    search: string,
+    route: OwnRoute,
+    context: RequestContext,
     query: StatusQuery,
     disclosure: Disclosure,
     snapshot: Snapshot,
   ): StatusResponse {
-    if (route.kind === 'metrics') return this.metrics(request, snapshot, disclosure);
-    if (route.kind === 'component') return this.component(route.rest, snapshot, disclosure, query);
-    if (this.config.decorate) return this.document(snapshot, disclosure, query, request);
-    const key = `${disclosure.key}|${query.format ?? ''}|${search}`;
-    return this.cached(key, snapshot, () => this.document(snapshot, disclosure, query));
-  }
-
-  private cached(key: string, snapshot: Snapshot, produce: () => StatusResponse): StatusResponse {
-    if (this.cacheVersion !== snapshot.version) {
-      this.cache.clear();
-      this.cacheVersion = snapshot.version;
-    }
-    let response = this.cache.get(key);
-    if (!response) {
-      response = produce();
-      if (this.cache.size >= RENDER_CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, response);
-    }
-    return response;
-  }
-
-  private document(
-    snapshot: Snapshot,
-    disclosure: Disclosure,
-    query: StatusQuery,
-    request?: StatusRequest,
-  ): StatusResponse {
-    const view = viewFor(disclosure, query);
-    const status = this.config.httpCodes[snapshot.level];
-    if (query.format === 'health') {
-      return json(status, renderHealthJson(snapshot, this.config.identity, view), query.pretty, HEALTH_JSON);
-    }
-    let document = renderDocument(snapshot, this.config.style, view);
-    if (request && this.config.decorate) this.config.decorate(document, request);
-    if (query.path) {
-      const found = getAtPath(document, query.path);
-      if (!found.found) return this.notFound(`path "${query.pathText}" not found in the document`);
-      return json(status, found.value, query.pretty);
-    }
-    if (this.config.envelope) document = wrapInEnvelope(document, snapshot.level, this.config.envelope);
-    return json(status, document, query.pretty);
-  }
-
-  private component(
-    rest: string,
-    snapshot: Snapshot,
-    disclosure: Disclosure,
-    query: StatusQuery,
-  ): StatusResponse {
-    const view = viewFor(disclosure, query);
-    const segments = componentSegments(rest);
-    const node = segments && view.details ? findNode(snapshot.root, segments) : undefined;
-    if (!node)
-      return this.notFound(`component "${rest.slice(0, 200)}" not found or not visible to this caller`);
-    const level: Level = node.level ?? 'ok';
-    let body = renderComponent(node, snapshot, this.config.style, view);
-    if (query.path) {
-      const found = getAtPath(body, query.path);
-      if (!found.found)
-        return this.notFound(`path "${query.pathText}" not found in component "${formatPath(segments!)}"`);
-      body = found.value;
-    }
-    return json(this.config.httpCodes[level], body, query.pretty);
+    if (route.kind === 'metrics') return this.metrics(context, snapshot, disclosure);
+    if (route.kind === 'component') return this.documents.component(route.rest, snapshot, disclosure, query);
+    return this.documents.document(context, snapshot, disclosure, query);
   }
 
   private live(): MaybePromise<StatusResponse> {
@@ -318,88 +322,25 @@ export class StatusEndpoint {
     return json(status, body, false);
   }
 
-  private metrics(request: StatusRequest, snapshot: Snapshot, disclosure: Disclosure): StatusResponse {
-    if (!disclosure.details) return this.notFound('metrics are not visible to this caller');
+  private metrics(context: RequestContext, snapshot: Snapshot, disclosure: Disclosure): StatusResponse {
+    if (!disclosure.details)
+      return this.error({
+        status: 404,
+        code: 'not_found',
+        message: 'metrics are not visible to this caller',
+      });
     const { contentType, body } = this.config.metrics!.render(
-      headerValue(request.headers, 'accept'),
+      headerValue(context.headers, 'accept'),
       snapshot,
     );
     return { status: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store' }, body };
   }
-
-  private notFound(message: string): StatusResponse {
-    return this.error({ status: 404, code: 'not_found', message });
-  }
-
-  error(info: ErrorInfo): StatusResponse {
-    return json(info.status, errorBody(info, this.config.envelope), false);
-  }
 }
-
-export type MaybePromise<T> = T | Promise<T>;
 
 function defaultQuery(): StatusQuery {
   return { pretty: false, details: undefined, path: undefined, pathText: undefined, format: undefined };
 }
 
-function withoutBody(response: StatusResponse): StatusResponse {
-  return { ...response, body: '' };
-}
-
-type Route =
-  | { kind: 'status' }
-  | { kind: 'component'; rest: string }
-  | { kind: 'live' }
-  | { kind: 'ready' }
-  | { kind: 'metrics' };
-
-/** The caller's tier caps what they see; `?details=false` can only hide more. */
-function viewFor(disclosure: Disclosure, query: StatusQuery): View {
-  const details = disclosure.details && query.details !== false;
-  return { details, messages: details && disclosure.messages };
-}
-
-/** `/status/applications/dialog` or `/status/applications.dialog`. */
-function componentSegments(rest: string): string[] | undefined {
-  try {
-    const decoded = decodeURIComponent(rest);
-    const segments = decoded.includes('/') ? decoded.split('/') : parsePath(decoded).map(String);
-    return segments.every((s) => s !== '') ? segments : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function splitUrl(url: string): { pathname: string; search: string } {
-  const q = url.indexOf('?');
-  const rawPath = q === -1 ? url : url.slice(0, q);
-  // Absolute-form request targets (`GET http://host/status`) are legal HTTP/1.1.
-  const pathname =
-    rawPath.startsWith('http://') || rawPath.startsWith('https://') ? new URL(rawPath).pathname : rawPath;
-  return { pathname, search: q === -1 ? '' : url.slice(q + 1) };
-}
-
 function codeFor(status: number): string {
   return status === 414 ? 'uri_too_long' : status === 404 ? 'not_found' : 'bad_request';
-}
-
-const encoder = new TextEncoder();
-
-export function json(
-  status: number,
-  value: unknown,
-  pretty: boolean,
-  contentType = 'application/json',
-): StatusResponse {
-  const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);
-  const body = encoder.encode(text ?? 'null');
-  return {
-    status,
-    headers: {
-      'content-type': `${contentType}; charset=utf-8`,
-      'cache-control': 'no-store',
-      'content-length': String(body.byteLength),
-    },
-    body,
-  };
 }

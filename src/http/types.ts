@@ -42,3 +42,56 @@ export function headerValue(headers: StatusRequest['headers'], name: string): st
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * Lets a request through to the app, with headers for the app's response (a rate limiter's
+ * RateLimit headers). Handlers that only answer or decline return a response or undefined.
+ */
+export interface PassThrough {
+  readonly pass: true;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export type HandlerResult = StatusResponse | PassThrough | undefined;
+
+/**
+ * What every framework adapter (node:http, Express, Koa, Fastify, fetch, Hono) is built around:
+ * a plain function of a request. The status endpoint answers or declines; a rate limiter refuses
+ * or passes with headers. It must not throw; adapters still answer 500 if it does.
+ */
+export type RequestHandler = (request: StatusRequest) => HandlerResult | Promise<HandlerResult>;
+
+export function isPassThrough(result: HandlerResult): result is PassThrough {
+  return result !== undefined && (result as PassThrough).pass === true;
+}
+
+/** The last line of defence of every adapter: a handler that threw is answered, never propagated. */
+export const INTERNAL_ERROR: StatusResponse = Object.freeze({
+  status: 500,
+  headers: Object.freeze({
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  }) as Record<string, string>,
+  body: '{"error":"internal_error","message":"internal error"}',
+});
+
+/** The handler's result, awaited; a throw or rejection becomes the 500 answer. */
+export async function settledResult(handler: RequestHandler, request: StatusRequest): Promise<HandlerResult> {
+  try {
+    return await handler(request);
+  } catch {
+    return INTERNAL_ERROR;
+  }
+}
+
+/** Calls a handler; a synchronous throw becomes a rejected promise, so callers have one error path. */
+export function callHandler(
+  handler: RequestHandler,
+  request: StatusRequest,
+): HandlerResult | Promise<HandlerResult> {
+  try {
+    return handler(request);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

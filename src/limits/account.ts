@@ -23,17 +23,6 @@ export function isoSeconds(ms: number): string {
   return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Places `value` at a dot path of a document, creating objects on the way. */
-export function placeAt(document: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let target = document;
-  for (const segment of path.slice(0, -1)) {
-    const next = target[segment];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) target[segment] = {};
-    target = target[segment] as Record<string, unknown>;
-  }
-  target[path[path.length - 1]] = value;
-}
-
 export function documentPath(text: string, what: string): string[] {
   try {
     return parseMountPath(text);

@@ -1,7 +1,8 @@
-import type { AccessControl, AccessDecision } from '../access/types.js';
-import type { StatusRequest } from '../http/types.js';
-import type { StatusKit } from '../status.js';
-import { accountSection, documentPath, placeAt } from './account.js';
+import type { AccessControl } from '../access/types.js';
+import type { StatusHost } from '../host.js';
+import type { RequestContext } from '../http/context.js';
+import { withHeaders } from '../http/responses.js';
+import { accountSection, documentPath } from './account.js';
 import { rateLimitHeaders, refusal } from './headers.js';
 import type { RateDecision, RateLimiter } from './limiter.js';
 
@@ -26,84 +27,64 @@ export interface StatusGuardOptions {
 /**
  * Puts a rate limiter in front of a status: callers over their tier's budget get 429 (with
  * `Retry-After` and a JSON error), every answer carries the RateLimit headers, and the document can
- * carry the caller's own `account` section.
+ * carry the caller's own `account` section. Returns a function that takes it all back.
  */
-export function guardStatus(status: StatusKit, limiter: RateLimiter, options: StatusGuardOptions = {}): void {
-  const config = status.endpoint.config;
-  const access = options.access ?? memoizeAccess(status);
+export function guardStatus(
+  status: StatusHost,
+  limiter: RateLimiter,
+  options: StatusGuardOptions = {},
+): () => void {
   const match = options.match ?? statusPathMatcher(status);
-  const decisions = new WeakMap<StatusRequest, RateDecision>();
+  const decisions = new WeakMap<RequestContext, RateDecision>();
+  const removals: Array<() => void> = [];
 
-  status.use(async (request, next) => {
-    if (!match(pathOf(request.url))) return next(request);
-    const principal = access ? allowedPrincipal(await access.authorize(request)) : undefined;
-    const decision = await limiter.consume(limiter.subjectOf(request, principal));
-    if (!decision.allowed) return refusal(decision, config.envelope);
-    decisions.set(request, decision);
-    const response = await next(request);
-    // Rendered responses may be shared through the render cache: copy, never mutate.
-    return response && { ...response, headers: { ...response.headers, ...rateLimitHeaders(decision) } };
-  });
+  removals.push(
+    status.use(async (context, next) => {
+      if (!match(context.pathname)) return next();
+      const decision = await limiter.consume(
+        limiter.subjectOf(context, await callerOf(context, options.access)),
+      );
+      if (!decision.allowed) return refusal(decision, status.envelope);
+      decisions.set(context, decision);
+      const response = await next();
+      // Rendered responses may be shared through the render cache: copy, never mutate.
+      return response && withHeaders(response, rateLimitHeaders(decision));
+    }),
+  );
 
   if (options.account !== false) {
-    const path = documentPath(options.account ?? 'account', 'guardStatus: `account`');
-    status.decorate((document, request) => {
-      const decision = decisions.get(request);
-      if (decision) placeAt(document, path, accountSection(decision));
-    });
+    const path = documentPath(options.account ?? 'account', 'guardStatus: `account`').join('.');
+    removals.push(
+      status.decorate(path, (context) => {
+        const decision = decisions.get(context);
+        return decision ? accountSection(decision) : undefined;
+      }),
+    );
   }
 
   const component = options.component ?? (limiter.store.kind === 'memory' ? false : 'rateLimiter');
-  if (component) status.check(component, limiter.healthCheck(), { critical: false, cache: '1s' });
-}
-
-/** Refused callers (bad credentials) are limited by address: they must not escape the limit. */
-function allowedPrincipal(decision: AccessDecision) {
-  return decision.allowed ? decision.principal : undefined;
+  if (component) {
+    status.check(component, limiter.healthCheck(), { critical: false, cache: '1s' });
+    removals.push(() => status.remove(component));
+  }
+  return () => {
+    for (const remove of removals.splice(0)) remove();
+  };
 }
 
 /**
- * The guard and the endpoint both ask who is calling. Authenticating twice would double the cost
- * and could trip replay checks (HTTP Digest nonce counts), so the status's access control is
- * wrapped to remember its decision per request object.
+ * Who spends the budget. The request's own decision is shared with the status routes (one
+ * authentication per request); refused callers (bad credentials) are limited by address, so they
+ * cannot escape the limit.
  */
-function memoizeAccess(status: StatusKit): AccessControl | undefined {
-  const config = status.endpoint.config;
-  const inner = config.access;
-  if (!inner) return undefined;
-  if ((inner as { [MEMO]?: true })[MEMO]) return inner;
-  const decided = new WeakMap<StatusRequest, ReturnType<AccessControl['authorize']>>();
-  const memo = new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === MEMO) return true;
-      if (property !== 'authorize') return Reflect.get(target, property, receiver);
-      return (request: StatusRequest) => {
-        let decision = decided.get(request);
-        if (decision === undefined) {
-          decision = target.authorize(request);
-          decided.set(request, decision);
-        }
-        return decision;
-      };
-    },
-  });
-  config.access = memo;
-  return memo;
+async function callerOf(context: RequestContext, access: AccessControl | undefined) {
+  const decision = access ? await access.authorize(context) : await context.authorize();
+  return decision.allowed ? decision.principal : undefined;
 }
 
-const MEMO = Symbol.for('statuskit.memoizedAccess');
-
-function statusPathMatcher(status: StatusKit): (pathname: string) => boolean {
-  const { paths } = status.endpoint.config;
-  const statusPath = paths.status;
-  const metricsPath = paths.metrics;
+function statusPathMatcher(status: StatusHost): (pathname: string) => boolean {
+  const { status: statusPath, metrics: metricsPath } = status.paths;
   return (pathname) =>
     (statusPath !== false && (pathname === statusPath || pathname.startsWith(`${statusPath}/`))) ||
     (metricsPath !== false && pathname === metricsPath);
-}
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }

@@ -104,7 +104,7 @@ const DEFAULT_INTERVALS: Record<Topic, number> = {
 export function resolveConfig(options: LiveFeedOptions): LiveConfig {
   if (!options || typeof options.status?.snapshot !== 'function')
     throw new TypeError('createLiveFeed: `status` (a StatusKit from createStatus()) is required');
-  const endpointAccess = options.status.endpoint.config.access;
+  const endpointAccess = options.status.access;
   const authenticate = authenticatorOf(options.auth, endpointAccess);
   const minIntervalMs = optionalDuration(options.minInterval, 100, 'minInterval');
   const intervals = { ...DEFAULT_INTERVALS };

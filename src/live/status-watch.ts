@@ -23,8 +23,8 @@ export class StatusWatch {
     private readonly onChange: (snapshot: Snapshot) => void,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.style = status.endpoint.config.style;
-    this.envelope = status.endpoint.config.envelope;
+    this.style = status.style;
+    this.envelope = status.envelope;
   }
 
   /** Polls while `active` is true; the timer is unref'ed so it never keeps a process alive. */

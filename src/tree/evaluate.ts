@@ -1,23 +1,42 @@
 import type { AggregateInput, Aggregator } from '../model/aggregate.js';
 import type { Level } from '../model/levels.js';
 import type { CheckResult } from '../model/result.js';
+import { parseDuration } from '../util/duration.js';
 import type { CheckRunner } from './check-runner.js';
 import type { TreeNode } from './nodes.js';
 import type { Snapshot, SnapshotNode } from './snapshot.js';
 import type { StatusTree } from './tree.js';
+
+/**
+ * Replaces a node's level while snapshots are built (a maintenance window, a manual override).
+ * Overrides run in the order they were added, each seeing the level the previous one left;
+ * undefined keeps it.
+ */
+export type LevelOverride = (path: readonly string[], level: Level | undefined) => Level | undefined;
 
 export interface EvaluatorOptions {
   aggregate: Aggregator;
   /** The whole snapshot is ready by then: checks still running are reported as timed out. */
   deadlineMs: number;
   now: () => number;
-  /** Lets maintenance windows (or anything else) replace a node's level; return undefined to keep it. */
-  override?: (path: readonly string[], level: Level | undefined) => Level | undefined;
+}
+
+/** A provider's last read, kept for its `every` interval. */
+interface Fresh {
+  at: number;
+  value: unknown;
 }
 
 type Slot =
   | { kind: 'check'; node: TreeNode; runner: CheckRunner }
-  | { kind: 'provider'; node: TreeNode; read: () => unknown; required: boolean }
+  | {
+      kind: 'provider';
+      node: TreeNode;
+      read: () => unknown;
+      required: boolean;
+      everyMs: number;
+      last?: Fresh;
+    }
   | { kind: 'timestamp' };
 
 /**
@@ -34,6 +53,7 @@ export class Evaluator {
   /** Bumped by callers whose override inputs changed (e.g. a maintenance window started). */
   private externalEpoch = 0;
   private previousEpoch = -1;
+  private overrides: readonly LevelOverride[] = [];
 
   constructor(
     private readonly tree: StatusTree,
@@ -42,6 +62,17 @@ export class Evaluator {
 
   invalidate(): void {
     this.externalEpoch++;
+  }
+
+  /** Adds a level override (run after those added before); returns its removal. */
+  addOverride(override: LevelOverride): () => void {
+    if (typeof override !== 'function') throw new TypeError('addOverride: expected a function');
+    this.overrides = [...this.overrides, override];
+    this.invalidate();
+    return () => {
+      this.overrides = this.overrides.filter((o) => o !== override);
+      this.invalidate();
+    };
   }
 
   evaluate(): Snapshot | Promise<Snapshot> {
@@ -77,14 +108,17 @@ export class Evaluator {
     });
     await Promise.race([Promise.all(pending), deadline]);
     clearTimeout(timer);
+    // A copy: checks that finish after the deadline still write into `values`, and must not change
+    // the list this snapshot is compared by (their results reach the next evaluation through the runner).
+    const settled = values.slice();
     const now = this.options.now();
     for (let i = 0; i < this.slots.length; i++) {
-      if (values[i] !== undefined) continue;
+      if (settled[i] !== undefined) continue;
       const slot = this.slots[i];
-      if (slot.kind === 'check') values[i] = deadlineResult(this.options.deadlineMs, started, now);
-      else if (slot.kind === 'provider') values[i] = null;
+      if (slot.kind === 'check') settled[i] = deadlineResult(this.options.deadlineMs, started, now);
+      else if (slot.kind === 'provider') settled[i] = null;
     }
-    return this.finish(values, started);
+    return this.finish(settled, started);
   }
 
   private read(slot: Slot, now: number): unknown {
@@ -93,7 +127,7 @@ export class Evaluator {
         // One clock read per evaluation, not one per check.
         return slot.runner.current(now);
       case 'provider':
-        return slot.required ? readRequired(slot.read) : readProvider(slot.read);
+        return slot.everyMs > 0 ? readFresh(slot, now) : readSlot(slot);
       case 'timestamp':
         // Documents with a timestamp change once a second at most (formats have second resolution).
         return Math.floor(now / 1000);
@@ -152,7 +186,7 @@ export class Evaluator {
       if (child.level !== undefined) inputs.push({ level: child.level, critical: child.critical });
     }
     let level = inputs.length > 0 ? this.options.aggregate(inputs) : undefined;
-    if (this.options.override) level = this.options.override(node.path, level) ?? level;
+    for (const override of this.overrides) level = override(node.path, level) ?? level;
     if (level !== undefined) out.level = level;
     return out;
   }
@@ -167,6 +201,10 @@ export class Evaluator {
           node,
           read: node.leaf.read,
           required: node.options.required === true,
+          everyMs:
+            node.options.every === undefined
+              ? 0
+              : parseDuration(node.options.every, `${node.path.join('.')}: every`),
         });
       }
       if (node.leaf?.kind === 'meta' && node.leaf.meta.type === 'timestamp')
@@ -178,6 +216,33 @@ export class Evaluator {
     this.planVersion = this.tree.version;
     this.previous = undefined;
   }
+}
+
+function readSlot(slot: Slot & { kind: 'provider' }): unknown {
+  return slot.required ? readRequired(slot.read) : readProvider(slot.read);
+}
+
+/**
+ * A provider with `every`: read at most once per interval, the same value in between, so
+ * documents built from it stay the same snapshot (and their rendered bytes stay cached).
+ */
+function readFresh(slot: Slot & { kind: 'provider' }, now: number): unknown {
+  const last = slot.last;
+  if (last && now - last.at < slot.everyMs) return last.value;
+  const value = readSlot(slot);
+  const fresh: Fresh = { at: now, value };
+  slot.last = fresh;
+  if (value instanceof Promise) {
+    value.then(
+      (settled) => {
+        if (slot.last === fresh) fresh.value = settled;
+      },
+      () => {
+        if (slot.last === fresh) slot.last = undefined;
+      },
+    );
+  }
+  return value;
 }
 
 /** Providers may be sync or async; one that throws yields null rather than breaking the document. */

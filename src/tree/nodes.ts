@@ -50,6 +50,12 @@ export interface NodeOptions {
    * the answer is a 500 error (seed 002's "Unable to retrieve system status") instead of `null`.
    */
   required?: boolean;
+  /**
+   * For providers: how fresh the value must be. Read at most once per interval (`'1s'`, or ms) and
+   * the same value in between, so a flood of requests costs one read and the document's rendered
+   * bytes stay cached. Default: read for every document.
+   */
+  every?: import('../util/duration.js').Duration;
 }
 
 export class TreeNode {

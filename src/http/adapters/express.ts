@@ -1,25 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StatusEndpoint } from '../handler.js';
-import { fromIncoming, writeResponse } from './node.js';
+import type { RequestHandler } from '../types.js';
+import { fromIncoming, handleNode } from './node.js';
 
 type Next = (error?: unknown) => void;
 
 /**
- * Express (4 and 5) middleware: `app.use(status.express())`. Uses `originalUrl` so it works when
- * mounted under a prefix too (`app.use('/ops', ...)` with paths configured accordingly).
+ * Express (4 and 5) middleware around a handler. Uses `originalUrl` so it works when mounted
+ * under a prefix too (`app.use('/ops', ...)` with paths configured accordingly). A body parser
+ * mounted before it has consumed the stream: its result is the body.
  */
-export function expressMiddleware(endpoint: StatusEndpoint) {
+export function expressAdapter(handler: RequestHandler) {
   return (
     req: IncomingMessage & { originalUrl?: string; body?: unknown },
     res: ServerResponse,
     next: Next,
   ): void => {
-    // A body parser mounted before statuskit has consumed the stream: its result is the body.
-    const request = fromIncoming(req, req.body);
-    if (req.originalUrl) request.url = req.originalUrl;
-    Promise.resolve(endpoint.handle(request)).then(
-      (response) => (response ? writeResponse(res, response) : next()),
-      next,
-    );
+    handleNode(handler, fromIncoming(req, req.body, req.originalUrl), res, () => next());
   };
 }

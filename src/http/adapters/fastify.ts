@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StatusEndpoint } from '../handler.js';
-import { fromIncoming, writeResponse } from './node.js';
+import { isPassThrough, type RequestHandler, settledResult } from '../types.js';
+import { fromIncoming, setPassHeaders, writeResponse } from './node.js';
 
+/** The part of a Fastify instance the adapters use (structural: no dependency on Fastify's types). */
 export interface FastifyLike {
   addHook(
     name: 'onRequest',
@@ -13,20 +14,21 @@ export interface FastifyLike {
 }
 
 /**
- * Fastify plugin: `await app.register(status.fastify())`. It answers statuskit's paths in an
- * `onRequest` hook, before Fastify's router, so query strings and HEAD/405 behave exactly as in
- * every other adapter and the app's own routes are untouched.
+ * A Fastify plugin around a handler: it runs in an `onRequest` hook, before Fastify's router, so
+ * query strings and HEAD/405 behave exactly as in every other adapter and the app's own routes
+ * are untouched. A request the handler answers is hijacked; one it lets through continues.
  */
-export function fastifyPlugin(endpoint: StatusEndpoint) {
+export function fastifyAdapter(handler: RequestHandler) {
   const plugin = async (app: FastifyLike) => {
     app.addHook('onRequest', async (request, reply) => {
-      const url = request.raw.url ?? '/';
-      const q = url.indexOf('?');
-      if (!endpoint.matches(q === -1 ? url : url.slice(0, q))) return;
-      const response = await endpoint.handle(fromIncoming(request.raw));
-      if (!response) return;
+      const result = await settledResult(handler, fromIncoming(request.raw));
+      if (result === undefined) return;
+      if (isPassThrough(result)) {
+        setPassHeaders(reply.raw, result.headers);
+        return;
+      }
       reply.hijack();
-      writeResponse(reply.raw, response);
+      writeResponse(reply.raw, result);
     });
   };
   // Hooks must apply to the whole app, not only to an encapsulated child context.

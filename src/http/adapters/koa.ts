@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { StatusEndpoint } from '../handler.js';
-import type { StatusResponse } from '../types.js';
+import { isPassThrough, type RequestHandler, settledResult } from '../types.js';
 import { fromIncoming } from './node.js';
 
+/** The part of a Koa context the adapters use (structural: no dependency on Koa's types). */
 export interface KoaContext {
   req: IncomingMessage;
   /** `body` is set by body-parser middleware (koa-bodyparser, @koa/bodyparser). */
@@ -13,23 +13,21 @@ export interface KoaContext {
   set(field: string, value: string | string[]): void;
 }
 
-/** Copies response headers onto a Koa context (arrays become one header line per value). */
-export function setKoaHeaders(ctx: Pick<KoaContext, 'set'>, headers: StatusResponse['headers']): void {
-  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
-}
-
-/** Koa middleware: `app.use(status.koa())`. */
-export function koaMiddleware(endpoint: StatusEndpoint) {
+/** Koa middleware around a handler. */
+export function koaAdapter(handler: RequestHandler) {
   return async (ctx: KoaContext, next: () => Promise<unknown>): Promise<void> => {
-    const request = fromIncoming(ctx.req, ctx.request?.body);
-    request.url = ctx.originalUrl;
-    const response = await endpoint.handle(request);
-    if (!response) {
+    const result = await settledResult(handler, fromIncoming(ctx.req, ctx.request?.body, ctx.originalUrl));
+    if (result === undefined || isPassThrough(result)) {
+      if (result) setKoaHeaders(ctx, result.headers);
       await next();
       return;
     }
-    ctx.status = response.status;
-    setKoaHeaders(ctx, response.headers);
-    ctx.body = typeof response.body === 'string' ? response.body : Buffer.from(response.body);
+    ctx.status = result.status;
+    setKoaHeaders(ctx, result.headers);
+    ctx.body = typeof result.body === 'string' ? result.body : Buffer.from(result.body);
   };
+}
+
+function setKoaHeaders(ctx: KoaContext, headers: Readonly<Record<string, string | string[]>>): void {
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
 }

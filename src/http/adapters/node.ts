@@ -1,14 +1,21 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { nodeBodyReader } from '../body.js';
-import type { StatusEndpoint } from '../handler.js';
-import type { StatusRequest, StatusResponse } from '../types.js';
+import {
+  callHandler,
+  type HandlerResult,
+  INTERNAL_ERROR,
+  isPassThrough,
+  type RequestHandler,
+  type StatusRequest,
+  type StatusResponse,
+} from '../types.js';
 
-export function fromIncoming(req: IncomingMessage, parsedBody?: unknown): StatusRequest {
+export function fromIncoming(req: IncomingMessage, parsedBody?: unknown, url?: string): StatusRequest {
   return {
     method: req.method ?? 'GET',
-    url: req.url ?? '/',
+    url: url ?? req.url ?? '/',
     headers: req.headers,
-    remoteAddress: req.socket.remoteAddress,
+    remoteAddress: req.socket?.remoteAddress,
     readBody: nodeBodyReader(req, parsedBody),
   };
 }
@@ -20,6 +27,7 @@ const rawHeaders = new WeakMap<StatusResponse, string[]>();
  * into the `[name, value, ...]` form `writeHead` takes without re-walking an object.
  */
 export function writeResponse(res: ServerResponse, response: StatusResponse): void {
+  if (res.headersSent || res.destroyed) return;
   let raw = rawHeaders.get(response);
   if (!raw) {
     raw = [];
@@ -32,34 +40,43 @@ export function writeResponse(res: ServerResponse, response: StatusResponse): vo
   res.end(response.body);
 }
 
+/** Headers a pass-through asks for, set on the app's response before it writes its own. */
+export function setPassHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+}
+
 /**
- * A `node:http` request listener. Paths that are not statuskit's go to `fallback`, or get a 404
- * JSON answer when there is none.
+ * Runs a handler for a node request: writes its answer, or calls `pass` (after setting a
+ * pass-through's headers). Whatever the handler does, the client gets an answer.
  */
-export function nodeListener(endpoint: StatusEndpoint, fallback?: RequestListener): RequestListener {
-  return (req, res) => {
-    const answer = (response: StatusResponse | undefined) => {
-      if (response) writeResponse(res, response);
-      else if (fallback) fallback(req, res);
-      else
-        writeResponse(
-          res,
-          endpoint.error({
-            status: 404,
-            code: 'not_found',
-            message: `no route for ${req.url?.slice(0, 200)}`,
-          }),
-        );
-    };
-    const fail = () => {
-      if (!res.headersSent)
-        writeResponse(
-          res,
-          endpoint.error({ status: 500, code: 'internal_error', message: 'internal error' }),
-        );
-    };
-    const result = endpoint.handle(fromIncoming(req));
-    if (result instanceof Promise) result.then(answer, fail);
-    else answer(result);
+export function handleNode(
+  handler: RequestHandler,
+  request: StatusRequest,
+  res: ServerResponse,
+  pass: () => void,
+): void {
+  const settle = (result: HandlerResult) => {
+    if (result === undefined) return pass();
+    if (isPassThrough(result)) {
+      setPassHeaders(res, result.headers);
+      return pass();
+    }
+    writeResponse(res, result);
   };
+  const fail = () => writeResponse(res, INTERNAL_ERROR);
+  const result = callHandler(handler, request);
+  if (result instanceof Promise) result.then(settle, fail).catch(fail);
+  else {
+    try {
+      settle(result);
+    } catch {
+      fail();
+    }
+  }
+}
+
+/** A `node:http` request listener: the handler first, then `fallback` for what it lets through. */
+export function nodeAdapter(handler: RequestHandler, fallback: RequestListener): RequestListener {
+  return (req, res) => handleNode(handler, fromIncoming(req), res, () => fallback(req, res));
 }
