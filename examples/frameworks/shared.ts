@@ -9,6 +9,12 @@ export function demoStatus(): StatusKit {
   return status;
 }
 
+/** The status URL of a server once it listens (the real port, also with `--port 0`). */
+export function statusUrl(server: { address(): unknown }): string {
+  const { port } = server.address() as { port: number };
+  return `http://127.0.0.1:${port}/status`;
+}
+
 export function port(): number {
   const i = process.argv.indexOf('--port');
   return i === -1 ? 3000 : Number(process.argv[i + 1]);
