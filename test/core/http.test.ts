@@ -1,13 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type CheckRunner,
   createStatus,
   documentDuration,
   MountError,
   overallStatus,
   type StatusKit,
 } from '../../src/index.js';
-import { get, serve, sleep } from './helpers.js';
+import { gate, until } from '../support/wait.js';
+import { get, serve } from './helpers.js';
 
 let stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -396,7 +398,7 @@ describe('checks never hang the answer, never stampede a dependency', () => {
     const runner = status.check(
       'slow',
       async () => {
-        await Promise.all([arrived, sleep(200)]);
+        await arrived;
         return 'ok' as const;
       },
       { timeout: 20_000 },
@@ -408,6 +410,7 @@ describe('checks never hang the answer, never stampede a dependency', () => {
 
   it('serves cached results and background results with their age', async () => {
     let calls = 0;
+    let background: CheckRunner | undefined;
     const { url } = await start((s) => {
       s.check(
         'cached',
@@ -417,12 +420,13 @@ describe('checks never hang the answer, never stampede a dependency', () => {
         },
         { cache: '1m' },
       );
-      s.check('bg', () => 'ok', { interval: 1000 });
+      background = s.check('bg', () => 'ok', { interval: 100 });
     });
     await get(`${url}/status`);
     await get(`${url}/status`);
     expect(calls).toBe(1);
-    await sleep(1100);
+    // The background check runs on its own schedule, not on requests.
+    await until(() => background!.runs >= 3, 'three background runs');
     const doc = (await get(`${url}/status`)).json() as any;
     expect(doc.bg.status).toBe('ok');
     expect(calls).toBe(1);
@@ -468,16 +472,20 @@ describe('the tree at runtime', () => {
 
 describe('graceful shutdown', () => {
   it('turns not-ready first, lets in-flight requests finish, then stops', async () => {
+    const running = gate();
+    const release = gate();
     const started = await serve((s) =>
       s.check('slow', async () => {
-        await sleep(300);
+        running.open();
+        await release.promise;
         return 'ok' as const;
       }),
     );
     const inflight = get(`${started.url}/status`);
-    await sleep(50);
+    await running.promise;
     const closing = started.status.close();
     expect(started.status.isDraining).toBe(true);
+    release.open();
     const res = await inflight;
     expect(res.status).toBe(200);
     await closing;

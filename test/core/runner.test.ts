@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/access/redact.js';
 import { CheckRunner } from '../../src/tree/check-runner.js';
-import { sleep } from './helpers.js';
+import { gate, until } from '../support/wait.js';
 
 function runner(
   fn: ConstructorParameters<typeof CheckRunner>[0],
   options: ConstructorParameters<typeof CheckRunner>[1] = {},
+  now: () => number = Date.now,
 ) {
-  return new CheckRunner(fn, options, { now: Date.now, redact: (t) => redact(t) });
+  return new CheckRunner(fn, options, { now, redact: (t) => redact(t) });
 }
 
 describe('CheckRunner', () => {
@@ -72,29 +73,35 @@ describe('CheckRunner', () => {
 
   it('runs once for many concurrent callers (single-flight)', async () => {
     let calls = 0;
+    const release = gate();
     const r = runner(async () => {
       calls++;
-      await sleep(100);
+      await release.promise;
       return 'ok' as const;
     });
-    const results = await Promise.all(Array.from({ length: 1000 }, () => r.current()));
+    const pending = Array.from({ length: 1000 }, () => r.current());
+    release.open();
+    const results = await Promise.all(pending);
     expect(calls).toBe(1);
     expect(new Set(results).size).toBe(1);
   });
 
   it('serves the cached result within the cache time, then runs again', async () => {
     let calls = 0;
+    let clock = 1_000_000;
     const r = runner(
       () => {
         calls++;
         return 'ok';
       },
       { cache: 150 },
+      () => clock,
     );
     await r.current();
+    clock += 149;
     await r.current();
     expect(calls).toBe(1);
-    await sleep(200);
+    clock += 1;
     await r.current();
     expect(calls).toBe(2);
   });
@@ -110,8 +117,7 @@ describe('CheckRunner', () => {
       { interval: 50, staleAfter: 5000, timeout: 10_000 },
     );
     r.startBackground();
-    await sleep(200);
-    expect(calls).toBeGreaterThanOrEqual(2);
+    await until(() => calls >= 2, 'two background runs');
     const served = r.current();
     expect(served).not.toBeInstanceOf(Promise);
     r.stop();
@@ -125,10 +131,11 @@ describe('CheckRunner', () => {
       { interval: 30, staleAfter: 100, timeout: 10_000 },
     );
     stale.startBackground();
-    await sleep(50);
+    await until(() => hang, 'the first background run');
+    await until(() => !(stale.current() instanceof Promise), 'the first result');
     expect((stale.current() as { level: string }).level).toBe('ok');
-    await sleep(150);
-    expect(stale.current()).toMatchObject({ level: 'critical', reason: 'stale' });
+    // The next run hangs: read the result as a caller would after staleAfter has passed.
+    expect(stale.current(Date.now() + 1000)).toMatchObject({ level: 'critical', reason: 'stale' });
     stale.stop();
   });
 
@@ -163,7 +170,7 @@ describe('CheckRunner', () => {
       { timeout: 10_000 },
     );
     const result = r.run();
-    await sleep(10);
+    await until(() => signal !== undefined, 'the check to start');
     r.stop();
     expect(signal?.aborted).toBe(true);
     expect((signal!.reason as Error).message).toBe('statuskit is shutting down');

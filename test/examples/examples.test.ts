@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { until } from '../support/wait.js';
 import { curl, type RunningExample, sh, startExample } from './run-example.js';
 import { loadShape, shapeErrors } from './shape.js';
 
@@ -18,8 +19,6 @@ async function start(name: string, args?: string[], env?: Record<string, string>
   running.push(example);
   return example;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('webitel (seed 000)', () => {
   it('serves GET /api/v2/status with X-Access-Token + X-Key, in the seed shape', async () => {
@@ -42,10 +41,12 @@ describe('webitel (seed 000)', () => {
 
     // The console connection goes down (SIGUSR2 toggles it): its words change, the endpoint stays 200.
     ex.process.kill('SIGUSR2');
-    await sleep(300);
-    const down = await curl(`-H 'X-Access-Token: ${token}' -H 'X-Key: ${key}' "${ex.url}"`);
-    expect(down.status).toBe(200);
-    expect(JSON.parse(down.body).wConsole.status).toBe('Disconnected');
+    const read = () => curl(`-H 'X-Access-Token: ${token}' -H 'X-Key: ${key}' "${ex.url}"`);
+    await until(
+      async () => JSON.parse((await read()).body).wConsole.status === 'Disconnected',
+      'the console down',
+    );
+    expect((await read()).status).toBe(200);
   });
 });
 
