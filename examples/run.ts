@@ -12,10 +12,19 @@ interface Example {
   start(options: { port?: number; host?: string }): Promise<{ lines: string[]; close(): Promise<void> }>;
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { port: { type: 'string' }, host: { type: 'string' } },
-});
+const { positionals, values } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { port: { type: 'string' }, host: { type: 'string' } },
+    });
+  } catch (error) {
+    console.error(
+      `${(error as Error).message}\nusage: npm run example -- <${EXAMPLES.join('|')}> [--port N] [--host H]`,
+    );
+    process.exit(2);
+  }
+})();
 const name = positionals[0] as Name | undefined;
 if (!name || !EXAMPLES.includes(name)) {
   console.error(`usage: npm run example -- <${EXAMPLES.join('|')}> [--port N] [--host H]`);
@@ -27,7 +36,17 @@ if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)
   process.exit(2);
 }
 const example = (await import(`./${name}/server.ts`)) as Example;
-const running = await example.start({ port, host: values.host });
+const running = await example
+  .start({ port, host: values.host })
+  .catch((error: NodeJS.ErrnoException & { port?: number }) => {
+    // A port in use is the common case (an agent already on 8077): say what to do, not a stack.
+    if (error.code === 'EADDRINUSE')
+      console.error(`port ${error.port ?? port ?? ''} is in use; try --port 0`);
+    else if (error.code === 'EACCES')
+      console.error(`not allowed to listen on port ${error.port ?? port}; try --port 0`);
+    else console.error(`${name} did not start: ${error.message}`);
+    process.exit(1);
+  });
 process.stdout.write(`${running.lines.join('\n')}\n`);
 const stop = () => {
   // Graceful first; a connection that will not finish must not keep the example alive.

@@ -6,6 +6,7 @@
  * Switch an application down with DYDU_DOWN=dialog,sso or at runtime: POST /servlet/api/simulate?down=dialog
  * (and ?up=dialog).
  */
+import type { RequestListener } from 'node:http';
 import { hostname } from 'node:os';
 import {
   createStatus,
@@ -91,21 +92,11 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   status.value('version', '49.2470 a543dff5', { summary: true });
   status.mount('durationMs', documentDuration());
 
-  // The service's own API, instrumented: every request marks the chatHttp meters.
+  // The chat API, instrumented: each chat request marks the chatHttp meters (and nothing else does).
   const chat = instrumentListener(
     chatHttp,
     (req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/servlet/api/simulate' && req.method === 'POST') {
-        for (const name of url.searchParams.getAll('down')) sim.down.add(name);
-        for (const name of url.searchParams.getAll('up')) sim.down.delete(name);
-        res.writeHead(204).end();
-        return;
-      }
-      if (url.pathname !== '/servlet/api/chat') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
-        return;
-      }
       const code = url.searchParams.has('fail') ? 500 : url.searchParams.has('bad') ? 400 : 200;
       res
         .writeHead(code, { 'content-type': 'application/json' })
@@ -113,14 +104,25 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
     },
     { key: (req) => new URL(req.url ?? '/', 'http://x').searchParams.get('bot') ?? undefined },
   );
-  const server = await status.listen({ port, host, fallback: chat });
+  const service: RequestListener = (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/servlet/api/chat') return chat(req, res);
+    if (url.pathname === '/servlet/api/simulate' && req.method === 'POST') {
+      for (const name of url.searchParams.getAll('down')) sim.down.add(name);
+      for (const name of url.searchParams.getAll('up')) sim.down.delete(name);
+      res.writeHead(204).end();
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+  };
+  const server = await status.listen({ port, host, fallback: service });
   return {
     url: `${server.url}/servlet/api/serverstatus`,
     lines: [
       `${server.url}/servlet/api/serverstatus`,
-      `${server.url}/servlet/api/serverstatus?details=true&pretty=true`,
-      `${server.url}/servlet/api/chat?bot=<id>`,
-      `${server.url}/metrics`,
+      `curl -s '${server.url}/servlet/api/serverstatus?details=true&pretty=true'`,
+      `curl -s '${server.url}/servlet/api/chat?bot=bot-1'   # a chat request, counted by the meters`,
+      `curl -s '${server.url}/metrics'`,
     ],
     status,
     sim,

@@ -187,7 +187,10 @@ export async function start({ port = 8077, host = '127.0.0.1' }: { port?: number
   const server = await status.listen({ port, host });
   return {
     url: `${server.url}/status`,
-    lines: [`${server.url}/status`, `curl -s --digest -u ${login}:${password} "${server.url}/status"`],
+    lines: [
+      `${server.url}/status`,
+      `curl -s --digest -u ${login}:${password} '${server.url}/status?path=app.master.general.app_state'`,
+    ],
     status,
     sim,
     async close() {

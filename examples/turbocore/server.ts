@@ -61,7 +61,11 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   const wsUrl = server.url.replace(/^http/, 'ws');
   return {
     url: `${wsUrl}/api/health/ws`,
-    lines: [`${wsUrl}/api/health/ws`, `${server.url}/status`, `token: ${token}`],
+    lines: [
+      `${wsUrl}/api/health/ws`,
+      `npx statuskit get ${wsUrl}/api/health/ws --token ${token} --command sysinfo`,
+      `curl -s -H 'Authorization: Bearer ${token}' '${server.url}/status'`,
+    ],
     token,
     secret,
     async close() {

@@ -93,7 +93,10 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   const server = await status.listen({ port, host });
   return {
     url: `${server.url}/api/v2/status`,
-    lines: [`${server.url}/api/v2/status`, `X-Access-Token: ${token}`, `X-Key: ${key}`],
+    lines: [
+      `${server.url}/api/v2/status`,
+      `curl -s -H 'X-Access-Token: ${token}' -H 'X-Key: ${key}' '${server.url}/api/v2/status'`,
+    ],
     status,
     sim,
     async close() {

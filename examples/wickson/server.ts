@@ -106,7 +106,11 @@ export async function start({
   const server = await status.listen({ port, host });
   return {
     url: `${server.url}/v1/status`,
-    lines: [`${server.url}/v1/status`, `X-Api-Key: ${key}`, `X-Api-Key (admin): ${adminKey}`],
+    lines: [
+      `${server.url}/v1/status`,
+      `curl -s -H 'X-Api-Key: ${key}' '${server.url}/v1/status'`,
+      `curl -s -X POST -H 'X-Api-Key: ${adminKey}' -H 'content-type: application/json' -d '{"message":"Upgrading the database"}' '${server.url}/v1/status/maintenance'   # admin: start maintenance`,
+    ],
     status,
     sim,
     async close() {

@@ -114,7 +114,7 @@ export class StatusEndpoint {
     this.handle = (request) => this.answer(request);
     const access = config.access;
     const open: AccessDecision = { allowed: true, disclosure: config.disclosure ?? FULL_DISCLOSURE };
-    this.authorizer = access ? (context) => access.authorize(context) : () => open;
+    this.authorizer = access ? (context) => this.inFormat(access.authorize(context)) : () => open;
     this.documents = this.newDocuments();
   }
 
@@ -150,6 +150,23 @@ export class StatusEndpoint {
       if (index !== -1) this.decorations.splice(index, 1);
       this.documents = this.newDocuments();
     };
+  }
+
+  /**
+   * Refusals of the access control in this endpoint's format: with an envelope, its `{error,
+   * message}` body becomes the error envelope (headers such as `WWW-Authenticate` stay), so 401s
+   * look like every other error of the API.
+   */
+  private inFormat(decision: MaybePromise<AccessDecision>): MaybePromise<AccessDecision> {
+    if (!this.config.envelope) return decision;
+    if (decision instanceof Promise)
+      return decision.then((settled) => this.inFormat(settled) as AccessDecision);
+    if (decision.allowed) return decision;
+    const info = errorInfoOf(decision.response);
+    if (!info) return decision;
+    const { 'content-length': _length, ...headers } = decision.response.headers;
+    const formatted = this.error(info);
+    return { allowed: false, response: { ...formatted, headers: { ...headers, ...formatted.headers } } };
   }
 
   /** An error answer in this endpoint's format (seed 002's error envelope when configured). */
@@ -334,6 +351,18 @@ export class StatusEndpoint {
       snapshot,
     );
     return { status: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store' }, body };
+  }
+}
+
+/** The `{error, message}` of a JSON error answer, when it is one. */
+function errorInfoOf(response: StatusResponse): ErrorInfo | undefined {
+  try {
+    const text = typeof response.body === 'string' ? response.body : new TextDecoder().decode(response.body);
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
+    if (typeof parsed.error !== 'string' || typeof parsed.message !== 'string') return undefined;
+    return { status: response.status, code: parsed.error, message: parsed.message };
+  } catch {
+    return undefined;
   }
 }
 

@@ -23,8 +23,8 @@ async function start(name: string, args?: string[], env?: Record<string, string>
 describe('webitel (seed 000)', () => {
   it('serves GET /api/v2/status with X-Access-Token + X-Key, in the seed shape', async () => {
     const ex = await start('webitel');
-    const token = ex.lines[1].replace('X-Access-Token: ', '');
-    const key = ex.lines[2].replace('X-Key: ', '');
+    const token = /X-Access-Token: ([^']+)'/.exec(ex.lines[1])![1];
+    const key = /X-Key: ([^']+)'/.exec(ex.lines[1])![1];
     expect(ex.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/status$/);
     // The seed's own curl example, pointed at the example.
     const res = await curl(`-X GET -H 'X-Access-Token: ${token}' -H 'X-Key: ${key}' "${ex.url}"`);
@@ -94,7 +94,7 @@ describe('dydu (seed 001)', () => {
     expect(shapeErrors(JSON.parse(summary.body), loadShape('seed-001-summary'))).toEqual([]);
     expect(JSON.parse(summary.body).withDetails).toBe(false);
 
-    // An application goes down: Ko, and the code says so.
+    // An application goes down: Ko, and the code says so. Switching it is not a chat request.
     await sh(`curl -s -X POST "${base}/servlet/api/simulate?down=dialog"`);
     const ko = await curl(`"${ex.url}?details=true"`);
     expect(ko.status).toBe(503);
@@ -102,14 +102,16 @@ describe('dydu (seed 001)', () => {
     expect(koDoc.status).toBe('Ko');
     expect(koDoc.applications.dialog.status).toBe('Ko');
     expect(shapeErrors(koDoc, loadShape('seed-001'))).toEqual([]);
+    const counts = koDoc.applications.servlet.requests.chatHttp;
+    expect([counts.successes.count, counts.errors.count, counts.ignored.count]).toEqual([20, 5, 3]);
   });
 });
 
 describe('wickson (seed 002)', () => {
   it('serves /v1/status with the envelope, account, notice, 503 and the 500 envelope', async () => {
     const ex = await start('wickson');
-    const key = ex.lines[1].replace('X-Api-Key: ', '');
-    const admin = ex.lines[2].replace('X-Api-Key (admin): ', '');
+    const key = /X-Api-Key: ([^']+)'/.exec(ex.lines[1])![1];
+    const admin = /X-Api-Key: ([^']+)'/.exec(ex.lines[2])![1];
     const get = () => curl(`-H "X-Api-Key: ${key}" "${ex.url}"`);
 
     const first = await get();
@@ -122,8 +124,15 @@ describe('wickson (seed 002)', () => {
     const second = JSON.parse((await get()).body);
     expect(second.data.account.rate_limits.remaining).toBe(doc.data.account.rate_limits.remaining - 1);
 
+    // Every error of the API in the seed's error envelope, the 401 too (with its challenge headers).
     const anonymous = await curl(`"${ex.url}"`);
     expect(anonymous.status).toBe(401);
+    expect(shapeErrors(JSON.parse(anonymous.body), loadShape('seed-002-error'))).toEqual([]);
+    expect(JSON.parse(anonymous.body)).toMatchObject({
+      success: false,
+      code: 'unauthorized',
+      status_code: 401,
+    });
 
     // Search down degrades; the API down is critical: 503, component "unavailable".
     await sh(
@@ -186,7 +195,7 @@ describe('turbocore (seed 003)', () => {
   it('answers auth <JWT> with ok, then sysinfo in the seed shape, and streams subscriptions', async () => {
     const ex = await start('turbocore');
     expect(ex.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/health\/ws$/);
-    const token = ex.lines[2].replace('token: ', '');
+    const token = /--token (\S+)/.exec(ex.lines[1])![1];
     const socket = new WebSocket(ex.url);
     const messages: string[] = [];
     const waiters: Array<() => void> = [];
@@ -222,17 +231,48 @@ describe('turbocore (seed 003)', () => {
   });
 });
 
+describe('every example', () => {
+  it.each(['webitel', 'dydu', 'wickson', 'turbocore', 'itgrix'])(
+    '%s prints commands that work when pasted',
+    async (name) => {
+      const ex = await start(name);
+      const commands = ex.lines.filter((line) => /^(curl|npx statuskit) /.test(line));
+      expect(commands.length).toBeGreaterThan(0);
+      for (const command of commands) {
+        // `npx statuskit` is this checkout's CLI; everything else runs as printed.
+        const run = await sh(command.replace(/^npx statuskit /, 'node bin/statuskit.js '));
+        expect(run.code, `${command}\n${run.stderr}`).toBe(0);
+        if (command.includes('/metrics')) expect(run.stdout, command).toMatch(/^# HELP /m);
+        else expect(() => JSON.parse(run.stdout), command).not.toThrow();
+        expect(run.stdout, command).not.toMatch(/"unauthorized"|"not_found"|"bad_request"/);
+      }
+    },
+  );
+
+  it('a port in use is one clear line, not a stack', async () => {
+    const ex = await start('webitel');
+    const taken = new URL(ex.url).port;
+    const refused = startExample('dydu', ['--port', taken]);
+    await expect(refused).rejects.toThrow(new RegExp(`port ${taken} is in use; try --port 0`));
+    await expect(refused).rejects.not.toThrow(/\n\s+at /);
+  });
+});
+
 describe('itgrix (seed 004)', () => {
   it('serves :8077/status with Digest, the seed tree, ?path= and the moving app state (seed commands)', async () => {
-    const ex = await start('itgrix', []);
-    expect(ex.url).toBe('http://127.0.0.1:8077/status');
+    // The seed's port is 8077 (the example's default); the test takes any free port, so it never
+    // collides with a running agent, and runs the seed's commands against the port it got.
+    const ex = await start('itgrix', ['--port', '0']);
+    expect(ex.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status$/);
+    const port = new URL(ex.url).port;
     const auth = '--digest -u admin:itgrix';
     const host = '127.0.0.1';
     // The seed's commands, verbatim but for the address and credentials.
-    const full = await sh(`curl -s ${auth} "${host}:8077/status"`);
+    const full = await sh(`curl -s ${auth} "${host}:${port}/status"`);
     const doc = JSON.parse(full.stdout);
     expect(shapeErrors(doc, loadShape('seed-004'))).toEqual([]);
-    const path = (p: string) => sh(`curl -s ${auth} "${host}:8077/status?path=${p}"`).then((r) => r.stdout);
+    const path = (p: string) =>
+      sh(`curl -s ${auth} "${host}:${port}/status?path=${p}"`).then((r) => r.stdout);
     expect(await path('app.master.general.app_state')).toBe('""');
     expect(await path('app.master.general.app_status')).toBe('"Ok"');
     expect(await path('app.master.general.app_err')).toBe('"<nil>"');
@@ -241,20 +281,20 @@ describe('itgrix (seed 004)', () => {
       /^\d{4}-\d\d-\d\d$/,
     );
     // jq, as the seed extracts items.
-    const jq = await sh(`curl -s ${auth} "${host}:8077/status" | jq -r .app.master.general.app_status`);
+    const jq = await sh(`curl -s ${auth} "${host}:${port}/status" | jq -r .app.master.general.app_status`);
     expect(jq.stdout.trim()).toBe('Ok');
 
-    await sh(`curl -s ${auth} -X POST "${host}:8077/admin/simulate?state=stopped"`);
+    await sh(`curl -s ${auth} -X POST "${host}:${port}/admin/simulate?state=stopped"`);
     expect(await path('app.master.general.app_state')).toBe('"stopped"');
     expect(await path('app.master.general.app_status')).toBe('"Error"');
     expect(await path('app.master.general.app_err')).toContain('connection refused');
-    await sh(`curl -s ${auth} -X POST "${host}:8077/admin/simulate?state=restarting"`);
+    await sh(`curl -s ${auth} -X POST "${host}:${port}/admin/simulate?state=restarting"`);
     expect(await path('app.master.general.app_state')).toBe('"restarting"');
     expect(await path('app.master.general.app_status')).toBe('"Warning"');
     expect(await path('app.restarting')).toBe('true');
 
-    const wrong = await curl(`--digest -u admin:nope "${host}:8077/status"`);
+    const wrong = await curl(`--digest -u admin:nope "${host}:${port}/status"`);
     expect(wrong.status).toBe(401);
-    expect((await curl(`"${host}:8077/status"`)).status).toBe(401);
+    expect((await curl(`"${host}:${port}/status"`)).status).toBe(401);
   });
 });

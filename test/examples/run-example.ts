@@ -11,7 +11,7 @@ export interface RunningExample {
 }
 
 /** How many lines each example prints at start (URL first, then credentials or hints). */
-const LINES_PRINTED: Record<string, number> = { webitel: 3, dydu: 4, wickson: 3, turbocore: 3, itgrix: 2 };
+const LINES_PRINTED: Record<string, number> = { webitel: 2, dydu: 4, wickson: 3, turbocore: 3, itgrix: 2 };
 
 /** Starts an example exactly as a user would (`npm run example -- <name> ...`) and waits for its URL. */
 export function startExample(
