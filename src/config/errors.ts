@@ -41,6 +41,9 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       problemsFromIssue({ ...nested, path: [...path, ...nested.path] } as z.core.$ZodIssue, input),
     );
   }
+  if (issue.code === 'custom' && issue.params?.wholeMessage) {
+    return [{ path: formatPath(path), message: issue.message }];
+  }
   const value = valueAt(input, path);
   const found = describe(value);
   const got = found === undefined ? '' : `, got ${found}`;
