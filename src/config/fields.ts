@@ -12,6 +12,15 @@ const DURATION_HINT = 'expected a duration like "2s"';
 /** A problem line that says it all: the formatter adds no `, got …` to it (see errors.ts). */
 export const WHOLE_MESSAGE = { wholeMessage: true } as const;
 
+/**
+ * For refinements that span fields: run them when every field is valid on its own (a misspelt
+ * extra key does not count), so one bad value is not reported twice, and a typo beside inverted
+ * thresholds does not hide them.
+ */
+export const WHEN_FIELDS_VALID = {
+  when: (payload: z.core.ParsePayload) => payload.issues.every((issue) => issue.code === 'unrecognized_keys'),
+};
+
 function durationField(numbersAreMs: boolean) {
   return z.union([z.number(), z.string()], { error: DURATION_HINT }).transform((value, ctx) => {
     const read = readDuration(value, numbersAreMs);
