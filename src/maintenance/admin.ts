@@ -46,7 +46,8 @@ export async function authorizeAdmin(
   return undefined;
 }
 
-const FIELDS = new Set([
+/** The fields of a window as the admin endpoint takes them. */
+export const WINDOW_FIELDS: readonly string[] = [
   'id',
   'message',
   'start',
@@ -55,7 +56,8 @@ const FIELDS = new Set([
   'estimatedCompletion',
   'components',
   'announce',
-]);
+];
+const FIELDS = new Set(WINDOW_FIELDS);
 const TIME_FIELDS = ['start', 'end', 'estimated_completion', 'estimatedCompletion'];
 
 /**
@@ -98,7 +100,7 @@ function bodyFields(body: unknown): Record<string, unknown> {
   if (unknown.length > 0) {
     const names = unknown.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
     throw new WindowError(
-      `unknown field${unknown.length === 1 ? '' : 's'} ${names.join(', ')}; known: ${[...FIELDS].join(', ')}`,
+      `unknown field${unknown.length === 1 ? '' : 's'} ${names.join(', ')}; known: ${WINDOW_FIELDS.join(', ')}`,
     );
   }
   return fields;

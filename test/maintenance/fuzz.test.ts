@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WINDOW_FIELDS } from '../../src/maintenance/admin.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { closeServers, seedStatus, serve } from './harness.js';
 
@@ -114,17 +115,6 @@ const HOSTILE_DURATIONS: readonly unknown[] = [
   null,
 ];
 
-const FIELDS = [
-  'id',
-  'message',
-  'start',
-  'end',
-  'estimated_completion',
-  'estimatedCompletion',
-  'components',
-  'announce',
-];
-
 function valueFor(field: string, pick: Pick, random: () => number): unknown {
   if (field === 'id') return random() < 0.5 ? `w${Math.floor(random() * 40)}` : pick(HOSTILE_TEXT);
   if (field === 'message') return pick(HOSTILE_TEXT);
@@ -145,7 +135,7 @@ function hostileBody(random: () => number): string {
   const body: Record<string, unknown> = {};
   const count = Math.floor(random() * 5);
   for (let i = 0; i < count; i++) {
-    const field = random() < 0.05 ? pick(['mesage', 'ends', 'START', '']) : pick(FIELDS);
+    const field = random() < 0.05 ? pick(['mesage', 'ends', 'START', '']) : pick(WINDOW_FIELDS);
     body[field] = valueFor(field, pick, random);
   }
   return JSON.stringify(body);
