@@ -2,7 +2,7 @@ import type { CheckFunction, CheckOutcome } from '../model/index.js';
 import { deadline, elapsedMs } from './abort.js';
 import { type HttpRequestOptions, sendRequest } from './http-request.js';
 import { evaluateCondition, type JsonCondition } from './json-path.js';
-import { levelAbove } from './thresholds.js';
+import { checkLatencyThresholds, levelAbove } from './thresholds.js';
 
 export interface HttpCheckOptions extends HttpRequestOptions {
   url: string;
@@ -10,7 +10,7 @@ export interface HttpCheckOptions extends HttpRequestOptions {
   expectStatus?: number | number[];
   /** Conditions on the JSON body, all of which must hold (see json-path.ts for the syntax). */
   expect?: JsonCondition | JsonCondition[];
-  /** Latency (ms) from which the check is `warning` / `critical`. */
+  /** Latency (ms) from which the check is `warning` / `critical` (reaching it counts). */
   warnMs?: number;
   critMs?: number;
   timeoutMs?: number;
@@ -22,6 +22,7 @@ export interface HttpCheckOptions extends HttpRequestOptions {
  */
 export function httpCheck(options: HttpCheckOptions): CheckFunction {
   new URL(options.url); // a bad URL is a configuration error: fail at creation, not at every run
+  checkLatencyThresholds(options);
   const conditions = options.expect === undefined ? [] : [options.expect].flat();
   const expected = options.expectStatus === undefined ? undefined : [options.expectStatus].flat();
   return async (ctx): Promise<CheckOutcome> => {

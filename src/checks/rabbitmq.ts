@@ -3,7 +3,7 @@ import { worst } from '../model/index.js';
 import { deadline, elapsedMs, onAbort, untilAborted } from './abort.js';
 import { quietly } from './closable.js';
 import { lazyPeer, type ModuleLoader } from './peer.js';
-import { levelAbove } from './thresholds.js';
+import { checkOptionPair, levelAbove } from './thresholds.js';
 
 export interface AmqpChannelLike {
   checkQueue(queue: string): Promise<{ messageCount: number; consumerCount: number }>;
@@ -44,8 +44,19 @@ interface AmqplibModule {
   connect(url: string, socketOptions?: Record<string, unknown>): Promise<AmqpConnectionLike>;
 }
 
+const DEPTH = { warn: 'warn', crit: 'crit' };
+
+/** Queue depths: the defaults, and each queue's own pair (which replaces the defaults). */
+export function checkQueueThresholds(options: Pick<RabbitmqCheckOptions, 'warn' | 'crit' | 'queues'>): void {
+  checkOptionPair(options, 'higher', DEPTH);
+  options.queues?.forEach((queue, i) => {
+    if (typeof queue === 'object') checkOptionPair(queue, 'higher', DEPTH, {}, ['queues', i]);
+  });
+}
+
 /** Connects and opens a channel; optionally reads queue depths. Reading: the deepest queue, else connect ms. */
 export function rabbitmqCheck(options: RabbitmqCheckOptions): CheckFunction {
+  checkQueueThresholds(options);
   const loadAmqp = lazyPeer<AmqplibModule>('amqplib', 'rabbitmq', options.loader);
   const rules = (options.queues ?? []).map((q) =>
     typeof q === 'string' ? { name: q, warn: options.warn, crit: options.crit } : q,

@@ -7,11 +7,12 @@ import { mqttCheck } from './mqtt.js';
 import { mysqlCheck } from './mysql.js';
 import { natsCheck } from './nats.js';
 import { postgresCheck } from './postgres.js';
-import { rabbitmqCheck } from './rabbitmq.js';
+import { checkQueueThresholds, rabbitmqCheck } from './rabbitmq.js';
 import { redisCheck } from './redis.js';
 import { statuskitCheck } from './statuskit.js';
 import { tcpCheck } from './tcp.js';
-import { tlsCheck } from './tls.js';
+import { checkLatencyThresholds } from './thresholds.js';
+import { checkExpiryThresholds, tlsCheck } from './tls.js';
 
 /**
  * Check kinds for the YAML config: each has a Zod schema of the options that can be written in YAML
@@ -21,6 +22,11 @@ import { tlsCheck } from './tls.js';
 export interface CheckKind<S extends z.ZodType = z.ZodType> {
   schema: S;
   create(options: z.infer<S>): CheckFunction;
+  /**
+   * What the schema cannot say (thresholds in order), checked by `create` too; the config runs it
+   * at validation, so `config check` finds what `serve` would refuse. Throws a CheckOptionError.
+   */
+  validate?(options: z.infer<S>): void;
 }
 
 const port = z.number().int().min(1).max(65_535);
@@ -64,8 +70,12 @@ const sqlConnection = {
   timeoutMs,
 };
 
-function kind<S extends z.ZodType>(schema: S, create: (options: z.infer<S>) => CheckFunction): CheckKind<S> {
-  return { schema, create };
+function kind<S extends z.ZodType>(
+  schema: S,
+  create: (options: z.infer<S>) => CheckFunction,
+  validate?: (options: z.infer<S>) => void,
+): CheckKind<S> {
+  return { schema, create, validate };
 }
 
 export const checkKinds = {
@@ -101,6 +111,7 @@ export const checkKinds = {
       timeoutMs,
     }),
     rabbitmqCheck,
+    checkQueueThresholds,
   ),
   nats: kind(
     z.strictObject({
@@ -132,6 +143,7 @@ export const checkKinds = {
       critMs: ms,
     }),
     httpCheck,
+    checkLatencyThresholds,
   ),
   statuskit: kind(
     z.strictObject({
@@ -146,6 +158,7 @@ export const checkKinds = {
   tcp: kind(
     z.strictObject({ host: z.string().optional(), port, timeoutMs, warnMs: ms, critMs: ms }),
     tcpCheck,
+    checkLatencyThresholds,
   ),
   dns: kind(
     z.strictObject({
@@ -169,6 +182,7 @@ export const checkKinds = {
       timeoutMs,
     }),
     tlsCheck,
+    checkExpiryThresholds,
   ),
   command: kind(
     z.strictObject({

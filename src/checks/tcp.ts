@@ -2,14 +2,14 @@ import { connect } from 'node:net';
 import type { CheckFunction, CheckOutcome } from '../model/index.js';
 import { deadline, elapsedMs } from './abort.js';
 import { whenReady } from './socket.js';
-import { levelAbove } from './thresholds.js';
+import { checkLatencyThresholds, levelAbove } from './thresholds.js';
 
 export interface TcpCheckOptions {
   host?: string;
   port: number;
   /** The check's own limit in ms, on top of the runner's signal. */
   timeoutMs?: number;
-  /** Connect time (ms) from which the check is `warning` / `critical`. */
+  /** Connect time (ms) from which the check is `warning` / `critical` (reaching it counts). */
   warnMs?: number;
   critMs?: number;
 }
@@ -17,6 +17,7 @@ export interface TcpCheckOptions {
 /** Opens a TCP connection and closes it at once. Reading: connect time in ms. */
 export function tcpCheck(options: TcpCheckOptions): CheckFunction {
   const host = options.host ?? '127.0.0.1';
+  checkLatencyThresholds(options);
   return async (ctx): Promise<CheckOutcome> => {
     const run = deadline(ctx.signal, options.timeoutMs);
     const start = performance.now();

@@ -2,7 +2,7 @@ import { connect, type PeerCertificate } from 'node:tls';
 import type { CheckFunction, CheckOutcome, Level } from '../model/index.js';
 import { deadline } from './abort.js';
 import { whenReady } from './socket.js';
-import { levelBelow } from './thresholds.js';
+import { checkOptionPair, levelBelow } from './thresholds.js';
 
 export interface TlsCheckOptions {
   host: string;
@@ -23,10 +23,21 @@ export interface TlsCheckOptions {
 const DAY_MS = 86_400_000;
 const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
+const EXPIRY_DEFAULTS = { warn: 14, crit: 0 };
+
+/** Days left: lower is worse, so `critDays` may not exceed `warnDays` (default 14 / 0). */
+export function checkExpiryThresholds(options: Pick<TlsCheckOptions, 'warnDays' | 'critDays'>): void {
+  checkOptionPair(options, 'lower', { warn: 'warnDays', crit: 'critDays' }, EXPIRY_DEFAULTS);
+}
+
 /** Connects, reads the peer certificate and turns its remaining validity into a level. Reading: days left. */
 export function tlsCheck(options: TlsCheckOptions): CheckFunction {
   const port = options.port ?? 443;
-  const thresholds = { warn: options.warnDays ?? 14, crit: options.critDays ?? 0 };
+  checkExpiryThresholds(options);
+  const thresholds = {
+    warn: options.warnDays ?? EXPIRY_DEFAULTS.warn,
+    crit: options.critDays ?? EXPIRY_DEFAULTS.crit,
+  };
   return async (ctx): Promise<CheckOutcome> => {
     const run = deadline(ctx.signal, options.timeoutMs);
     try {

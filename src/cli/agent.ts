@@ -12,7 +12,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type BuiltAgent, buildAgent, type Door } from '../config/build.js';
+import { type BuildHooks, type BuiltAgent, buildAgent, type Door } from '../config/build.js';
 import type { ConfigProblem } from '../config/errors.js';
 import type { AgentConfig } from '../config/schema.js';
 import { browsable } from './browsable.js';
@@ -59,7 +59,7 @@ export class Agent {
   /** Loads the config, builds the status and listens. Config problems throw a ConfigError. */
   static async start(options: AgentOptions): Promise<Agent> {
     const config = await readConfig(options.configFile);
-    const built = await buildAgent(config);
+    const built = await buildAgent(config, warningsTo(options.log));
     const server = createServer({ keepAliveTimeout: 65_000 });
     const agent = new Agent(server, options, config, built);
     const { host, port } = bindingOf(options, config);
@@ -111,7 +111,7 @@ export class Agent {
     let built: BuiltAgent;
     try {
       config = await readConfig(configFile);
-      built = await buildAgent(config);
+      built = await buildAgent(config, warningsTo(log));
     } catch (error) {
       const listed = (error as { problems?: ConfigProblem[] }).problems;
       const problems = listed ? listed.map((p) => `${p.path}: ${p.message}`) : [(error as Error).message];
@@ -175,6 +175,10 @@ async function readConfig(file: string | undefined): Promise<AgentConfig> {
   if (!file) return EMBEDDED_DEFAULT;
   const { loadConfigFile } = await import('../config/load.js');
   return loadConfigFile(file);
+}
+
+function warningsTo(log: Logger): BuildHooks {
+  return { onWarning: (message) => log.warn(message) };
 }
 
 function listenerOf(built: BuiltAgent): RequestListener {

@@ -29,6 +29,7 @@ import {
   type Vitals,
 } from '../vitals/index.js';
 import type { AgentConfig } from './schema.js';
+import { type VitalsKind, vitalsApiOptions } from './vitals-options.js';
 
 /** One URL the agent answers, for the list printed at start. */
 export interface Door {
@@ -54,9 +55,18 @@ export interface BuiltAgent {
   close(): Promise<void>;
 }
 
+/** What the agent around the build hears about. */
+export interface BuildHooks {
+  /**
+   * Problems that do not stop the agent, such as a maintenance state-file entry that was skipped
+   * or a state file that could not be written. Default: dropped.
+   */
+  onWarning?: (message: string) => void;
+}
+
 const VITALS_CHECK_DEFAULTS = { interval: 5000, timeout: 3000 } as const;
 
-export async function buildAgent(config: AgentConfig): Promise<BuiltAgent> {
+export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): Promise<BuiltAgent> {
   const registry = config.metrics === false ? undefined : new MetricsRegistry();
   const vitalsConfig = config.vitals === false ? undefined : (config.vitals ?? {});
   const needsVitals = vitalsConfig !== undefined || usesVitalsKinds(config);
@@ -66,8 +76,12 @@ export async function buildAgent(config: AgentConfig): Promise<BuiltAgent> {
   if (vitals && vitalsConfig) mountVitals(status, vitals, vitalsConfig);
   if (vitals && registry) registerVitalsGauges(registry, vitals);
   await mountComponents(status, config, vitals);
+  const onWarning = hooks.onWarning;
   const maintenance = config.maintenance
-    ? (await import('../maintenance/index.js')).createMaintenance(status, config.maintenance)
+    ? (await import('../maintenance/index.js')).createMaintenance(status, {
+        ...config.maintenance,
+        onError: onWarning && ((error) => onWarning((error as Error).message)),
+      })
     : undefined;
   if (config.rateLimits) {
     const { createRateLimiter, guardStatus } = await import('../limits/index.js');
@@ -207,29 +221,26 @@ function splitComponent(component: Record<string, unknown>) {
   return { own, runner: runner as CheckOptions, node };
 }
 
+/** The config validated these options with the checks' own rules (vitals-options.ts). */
 function vitalsCheck(vitals: Vitals, component: Record<string, unknown> & { check: string }) {
   const { own, runner, node } = splitComponent(component);
-  const o = own as Record<string, number | undefined> & { mounts?: string[] };
+  const options = vitalsApiOptions(component.check as VitalsKind, own);
   let check: CheckFunction;
   switch (component.check) {
     case 'disk':
-      check = diskSpaceCheck(vitals, own);
+      check = diskSpaceCheck(vitals, options);
       break;
     case 'memory':
-      check = memoryCheck(vitals, own);
+      check = memoryCheck(vitals, options);
       break;
     case 'cpu':
-      check = cpuCheck(vitals, {
-        warnPercent: o.warnPercent,
-        critPercent: o.critPercent,
-        sustainedMs: o.sustained,
-      });
+      check = cpuCheck(vitals, options);
       break;
     case 'eventLoop':
-      check = eventLoopCheck(vitals, { warnP99Ms: o.warnP99, critP99Ms: o.critP99 });
+      check = eventLoopCheck(vitals, options);
       break;
     case 'pressure':
-      check = pressureCheck(vitals, own as unknown as PressureCheckOptions);
+      check = pressureCheck(vitals, options as unknown as PressureCheckOptions);
       break;
     default:
       throw new Error(`unknown vitals check "${component.check}"`);

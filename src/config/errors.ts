@@ -4,6 +4,7 @@
  * config author wants the place, what is expected, and what they wrote.
  */
 import type { z } from 'zod';
+import { closestName } from './suggest.js';
 
 export interface ConfigProblem {
   path: string;
@@ -41,10 +42,29 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       problemsFromIssue({ ...nested, path: [...path, ...nested.path] } as z.core.$ZodIssue, input),
     );
   }
+  if (issue.code === 'custom' && issue.params?.wholeMessage) {
+    return [{ path: formatPath(path), message: issue.message }];
+  }
   const value = valueAt(input, path);
   const found = describe(value);
   const got = found === undefined ? '' : `, got ${found}`;
-  return [{ path: formatPath(path), message: `${expectation(issue, value)}${got}` }];
+  return [
+    { path: formatPath(path), message: `${expectation(issue, value)}${got}${suggestion(issue, value)}` },
+  ];
+}
+
+/** `; did you mean "http"?` when a word was expected from a list and one is a typo away. */
+function suggestion(issue: z.core.$ZodIssue, value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const listed =
+    issue.code === 'invalid_value'
+      ? issue.values
+      : issue.code === 'invalid_union'
+        ? (issue as { options?: unknown[] }).options
+        : undefined;
+  const words = (listed ?? []).filter((option): option is string => typeof option === 'string');
+  const closest = closestName(value, words);
+  return closest === undefined ? '' : `; did you mean ${JSON.stringify(closest)}?`;
 }
 
 function expectation(issue: z.core.$ZodIssue, value: unknown): string {

@@ -1,25 +1,45 @@
 /**
- * Reusable zod fields of the config file. Durations accept `250ms`, `5s`, `1m` or a number of ms and
- * come out as milliseconds, so the rest of the loader never parses text again.
+ * Reusable zod fields of the config file. Durations need a unit (`250ms`, `5s`, `1m`); only options
+ * whose names end in `Ms` may also be a bare number of milliseconds. Both come out as milliseconds,
+ * so the rest of the loader never parses text again.
  */
 import { z } from 'zod';
 import { resolveTimeZone } from '../maintenance/zone.js';
-import { parseDuration } from '../util/duration.js';
+import { readDuration } from '../util/duration.js';
 
 const DURATION_HINT = 'expected a duration like "2s"';
 
-/** A duration in the file; milliseconds after parsing. */
-export const duration = z
-  .union([z.number(), z.string()], { error: DURATION_HINT })
-  .transform((value, ctx) => {
-    try {
-      return parseDuration(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: DURATION_HINT, input: value });
-      return z.NEVER;
-    }
-  })
-  .meta({ description: 'Milliseconds, or text like "250ms", "5s", "1m", "1m30s"' });
+/** A problem line that says it all: the formatter adds no `, got …` to it (see errors.ts). */
+export const WHOLE_MESSAGE = { wholeMessage: true } as const;
+
+/**
+ * For refinements that span fields: run them when every field is valid on its own (a misspelt
+ * extra key does not count), so one bad value is not reported twice, and a typo beside inverted
+ * thresholds does not hide them.
+ */
+export const WHEN_FIELDS_VALID = {
+  when: (payload: z.core.ParsePayload) => payload.issues.every((issue) => issue.code === 'unrecognized_keys'),
+};
+
+function durationField(numbersAreMs: boolean) {
+  return z.union([z.number(), z.string()], { error: DURATION_HINT }).transform((value, ctx) => {
+    const read = readDuration(value, numbersAreMs);
+    if (typeof read === 'number') return read;
+    if ('sentence' in read) ctx.addIssue({ code: 'custom', message: read.sentence, params: WHOLE_MESSAGE });
+    else ctx.addIssue({ code: 'custom', message: read.hint, input: value });
+    return z.NEVER;
+  });
+}
+
+/** A duration in the file, with a unit; milliseconds after parsing. */
+export const duration = durationField(false).meta({
+  description: 'Text with a unit: "250ms", "5s", "1m", "1h", "1d", "1m30s" (a bare number is refused)',
+});
+
+/** A duration in an option named `…Ms`: a number of milliseconds, or text with a unit. */
+export const durationMs = durationField(true).meta({
+  description: 'Milliseconds, or text with a unit: "250ms", "5s", "1m"',
+});
 
 /** An IANA time zone name, checked against Node's time-zone data so the error carries its path. */
 export const timeZone = z
@@ -63,15 +83,15 @@ export const runnerOptions = {
 
 /**
  * The check kinds' own schemas take `*Ms` numbers; the file may write those as durations too. This
- * swaps every optional `fooMs` number field of a strict object for a duration field.
+ * swaps every `fooMs` number field of a strict object for a millisecond duration field.
  */
 export function withDurationFields<T extends z.ZodObject>(schema: T): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
     shape[key] = /Ms$/.test(key)
       ? field.safeParse(undefined).success
-        ? duration.optional()
-        : duration
+        ? durationMs.optional()
+        : durationMs
       : field;
   }
   return z.strictObject(shape);

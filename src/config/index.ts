@@ -1,4 +1,4 @@
-export { type BuiltAgent, buildAgent, type Door } from './build.js';
+export { type BuildHooks, type BuiltAgent, buildAgent, type Door } from './build.js';
 export { substituteEnv } from './env.js';
 export { type ConfigProblem, formatProblem } from './errors.js';
 export { duration } from './fields.js';

@@ -3,8 +3,10 @@
  * Everything is strict: a misspelt key is an error at start, never a silently ignored setting.
  */
 import { z } from 'zod';
-import { checkKinds } from '../checks/index.js';
+import { type CheckKind, checkKinds } from '../checks/index.js';
+import { CheckOptionError } from '../checks/thresholds.js';
 import { PRESSURE_KINDS, PRESSURE_RESOURCES, PRESSURE_SCOPES, PRESSURE_WINDOWS } from '../vitals/index.js';
+import { type ConfigProblem, problemsFromIssues } from './errors.js';
 import {
   duration,
   level,
@@ -12,9 +14,13 @@ import {
   percent,
   port,
   runnerOptions,
-  timeZone,
+  WHEN_FIELDS_VALID,
+  WHOLE_MESSAGE,
   withDurationFields,
 } from './fields.js';
+import { maintenance } from './maintenance-schema.js';
+import { closestName } from './suggest.js';
+import { type VitalsKind, validateVitalsOptions } from './vitals-options.js';
 
 const words = z.partialRecord(level, z.string());
 
@@ -97,28 +103,88 @@ const pressureOptions = {
   crit: percent.optional(),
 };
 
-/** Threshold checks over this host's vitals; they share the agent's one vitals sampler. */
-export const VITALS_KINDS = {
-  disk: z.strictObject({ check: z.literal('disk'), ...diskOptions, ...runnerOptions }),
-  memory: z.strictObject({ check: z.literal('memory'), ...memoryOptions, ...runnerOptions }),
-  cpu: z.strictObject({ check: z.literal('cpu'), ...cpuOptions, ...runnerOptions }),
-  eventLoop: z.strictObject({ check: z.literal('eventLoop'), ...eventLoopOptions, ...runnerOptions }),
-  pressure: z.strictObject({ check: z.literal('pressure'), ...pressureOptions, ...runnerOptions }),
-};
+/**
+ * What a check refuses beyond its schema (thresholds out of order), as issues at the option's path,
+ * so `config check` reports it with the rest and `serve` never meets it.
+ */
+function refusedBy(validate: (options: Record<string, unknown>) => void) {
+  return (options: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    try {
+      validate(options);
+    } catch (error) {
+      if (!(error instanceof CheckOptionError)) throw error;
+      ctx.addIssue({ code: 'custom', path: [...error.path], message: error.problem, params: WHOLE_MESSAGE });
+    }
+  };
+}
 
-/** The dependency checks of src/checks, their `*Ms` options also written as durations. */
-function dependencyKinds() {
-  return Object.entries(checkKinds).map(([name, kind]) =>
-    withDurationFields(kind.schema as z.ZodObject).extend({ check: z.literal(name), ...runnerOptions }),
+function vitalsOptions<S extends z.core.$ZodLooseShape>(kind: VitalsKind, shape: S) {
+  return z.strictObject(shape).superRefine(
+    refusedBy((options) => validateVitalsOptions(kind, options)),
+    WHEN_FIELDS_VALID,
   );
 }
 
-export const CHECK_KIND_NAMES = [...Object.keys(checkKinds), ...Object.keys(VITALS_KINDS)];
+/** Threshold checks over this host's vitals; they share the agent's one vitals sampler. */
+export const VITALS_KINDS = {
+  disk: vitalsOptions('disk', { check: z.literal('disk'), ...diskOptions, ...runnerOptions }),
+  memory: vitalsOptions('memory', { check: z.literal('memory'), ...memoryOptions, ...runnerOptions }),
+  cpu: vitalsOptions('cpu', { check: z.literal('cpu'), ...cpuOptions, ...runnerOptions }),
+  eventLoop: vitalsOptions('eventLoop', {
+    check: z.literal('eventLoop'),
+    ...eventLoopOptions,
+    ...runnerOptions,
+  }),
+  pressure: vitalsOptions('pressure', { check: z.literal('pressure'), ...pressureOptions, ...runnerOptions }),
+};
 
-const component = z.discriminatedUnion('check', [
-  ...dependencyKinds(),
-  ...Object.values(VITALS_KINDS),
-] as unknown as [z.ZodObject, ...z.ZodObject[]]);
+/** The dependency checks of src/checks, their `*Ms` options also written as durations. */
+const DEPENDENCY_KINDS = Object.fromEntries(
+  Object.entries(checkKinds as Record<string, CheckKind>).map(([name, kind]) => {
+    const schema = withDurationFields(kind.schema as z.ZodObject).extend({
+      check: z.literal(name),
+      ...runnerOptions,
+    });
+    const validate = kind.validate;
+    return [name, validate ? schema.superRefine(refusedBy(validate), WHEN_FIELDS_VALID) : schema];
+  }),
+);
+
+/** Every component kind by its `check` name. */
+const COMPONENT_KINDS: Record<string, z.ZodObject> = { ...DEPENDENCY_KINDS, ...VITALS_KINDS };
+
+export const CHECK_KIND_NAMES = Object.keys(COMPONENT_KINDS);
+
+const component = z.discriminatedUnion(
+  'check',
+  Object.values(COMPONENT_KINDS) as [z.ZodObject, ...z.ZodObject[]],
+);
+
+/**
+ * A component whose `check` names no kind gets one problem from the schema ("expected one of …").
+ * Its other options are still checked, so one edit fixes them all: against the kind the name was
+ * probably meant to be (`htp` -> `http`), else against the runner options every kind shares.
+ */
+export function unknownKindProblems(raw: unknown): ConfigProblem[] {
+  const components = (raw as { components?: unknown } | null)?.components;
+  if (!isRecord(components)) return [];
+  return Object.entries(components).flatMap(([path, spec]) => {
+    if (!isRecord(spec) || (typeof spec.check === 'string' && spec.check in COMPONENT_KINDS)) return [];
+    const meant = typeof spec.check === 'string' ? closestName(spec.check, CHECK_KIND_NAMES) : undefined;
+    const schema = meant ? COMPONENT_KINDS[meant] : z.looseObject(runnerOptions);
+    const parsed = schema.safeParse({ ...spec, check: meant });
+    if (parsed.success) return [];
+    const issues = parsed.error.issues.map((issue) => ({
+      ...issue,
+      path: ['components', path, ...issue.path],
+    }));
+    return problemsFromIssues(issues, raw);
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 const vitals = z.union([
   z.literal(false),
@@ -130,12 +196,14 @@ const vitals = z.union([
     /** Background sampling interval. Default 1 s; windows are also closed on read when older. */
     interval: duration.optional(),
     /** Threshold checks mounted under `checks.*`; `false` turns one off. */
-    disk: z.union([z.literal(false), z.strictObject({ ...diskOptions, ...runnerOptions })]).optional(),
-    memory: z.union([z.literal(false), z.strictObject({ ...memoryOptions, ...runnerOptions })]).optional(),
-    eventLoop: z
-      .union([z.literal(false), z.strictObject({ ...eventLoopOptions, ...runnerOptions })])
+    disk: z.union([z.literal(false), vitalsOptions('disk', { ...diskOptions, ...runnerOptions })]).optional(),
+    memory: z
+      .union([z.literal(false), vitalsOptions('memory', { ...memoryOptions, ...runnerOptions })])
       .optional(),
-    cpu: z.union([z.literal(false), z.strictObject({ ...cpuOptions, ...runnerOptions })]).optional(),
+    eventLoop: z
+      .union([z.literal(false), vitalsOptions('eventLoop', { ...eventLoopOptions, ...runnerOptions })])
+      .optional(),
+    cpu: z.union([z.literal(false), vitalsOptions('cpu', { ...cpuOptions, ...runnerOptions })]).optional(),
   }),
 ]);
 
@@ -269,59 +337,6 @@ const rateLimits = z.strictObject({
   defaultTier: z.string().optional(),
   /** Where the caller's own budget appears in the document (seed 002's `account`); false for none. */
   account: z.union([z.string(), z.literal(false)]).optional(),
-});
-
-/** A time: ISO 8601 text (`2025-06-01T02:00:00Z`) or epoch milliseconds. */
-const time = z.union([z.string(), z.number()]);
-const affected = z.union([z.literal('all'), z.array(z.string())]);
-
-/** Maintenance windows: affected components report `maintenance`, the document carries a notice. */
-const maintenance = z.strictObject({
-  windows: z
-    .array(
-      z.strictObject({
-        id: z.string().optional(),
-        message: z.string().optional(),
-        start: time.optional(),
-        end: time.optional(),
-        estimatedCompletion: time.optional(),
-        components: affected.optional(),
-        announce: duration.optional(),
-      }),
-    )
-    .optional(),
-  recurring: z
-    .array(
-      z.strictObject({
-        id: z.string().optional(),
-        message: z.string().optional(),
-        cron: z.string().optional(),
-        weekly: z.strictObject({ day: z.string(), at: z.string() }).optional(),
-        daily: z.strictObject({ at: z.string() }).optional(),
-        timeZone: timeZone.optional(),
-        duration,
-        components: affected.optional(),
-        announce: duration.optional(),
-      }),
-    )
-    .optional(),
-  notice: z.strictObject({ path: z.union([z.string(), z.literal(false)]).optional() }).optional(),
-  announce: duration.optional(),
-  timeZone: timeZone.optional(),
-  /** `POST`/`DELETE <status>/maintenance` for admins; false turns it off. */
-  admin: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        path: mountPath.optional(),
-        tiers: z.array(z.string()).optional(),
-        allowWithoutAccess: z.boolean().optional(),
-      }),
-    ])
-    .optional(),
-  stateFile: z.string().optional(),
-  partialLevel: level.optional(),
-  retryAfter: duration.optional(),
 });
 
 // Defaults apply to every check; a description or summary flag belongs to one component.

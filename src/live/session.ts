@@ -206,7 +206,8 @@ export class Session implements Subscriber {
   private interval(text: string): number {
     let ms: number;
     try {
-      ms = parseDuration(text, 'interval');
+      // On the wire a bare number is milliseconds (seed 003's clients send `subscribe cpu 500`).
+      ms = parseDuration(/^\d+$/.test(text) ? Number(text) : text, 'interval');
     } catch (error) {
       throw new LiveError('bad_interval', (error as Error).message);
     }

@@ -2,7 +2,8 @@ import type { AccessControl } from '../access/types.js';
 import { BodyError } from '../http/body.js';
 import type { StatusRequest, StatusResponse } from '../http/types.js';
 import type { ErrorInfo } from '../render/envelope.js';
-import type { WindowInput } from './window.js';
+import { readDuration } from '../util/duration.js';
+import { WindowError, type WindowInput } from './window.js';
 
 export interface AdminOptions {
   /** Path of the admin endpoint. Default `<status path>/maintenance`; `false` turns it off. */
@@ -45,13 +46,30 @@ export async function authorizeAdmin(
   return undefined;
 }
 
+/** The fields of a window as the admin endpoint takes them. */
+export const WINDOW_FIELDS: readonly string[] = [
+  'id',
+  'message',
+  'start',
+  'end',
+  'estimated_completion',
+  'estimatedCompletion',
+  'components',
+  'announce',
+];
+const FIELDS = new Set(WINDOW_FIELDS);
+const TIME_FIELDS = ['start', 'end', 'estimated_completion', 'estimatedCompletion'];
+
 /**
  * The window described by a request: a JSON body (`{ message, estimated_completion | end, start?,
  * components?, id?, announce? }`) when the transport supplied one as `request.body`, else the same
- * fields as query parameters (`components` comma-separated).
+ * fields as query parameters (`components` comma-separated, times also as epoch milliseconds).
+ * Values pass on as written: `resolveWindow` checks their types and ranges. A body field this
+ * endpoint does not know is refused (a typo would otherwise be dropped silently); query parameters
+ * are not, since they may carry an API key.
  */
 export function windowInputOf(request: StatusRequest, body?: unknown): WindowInput {
-  const fields = hasContent(body) ? parseBody(body) : queryFields(request.url);
+  const fields = hasContent(body) ? bodyFields(body) : queryFields(request.url);
   const components = fields.components;
   return {
     id: fields.id as string | undefined,
@@ -63,8 +81,29 @@ export function windowInputOf(request: StatusRequest, body?: unknown): WindowInp
       typeof components === 'string' && components !== 'all'
         ? components.split(',').map((c) => c.trim())
         : (components as WindowInput['components']),
-    announce: fields.announce as string | undefined,
+    announce: announceOf(fields.announce),
   };
+}
+
+/** Over HTTP a duration is text with a unit, as on the command line: `3600` is refused, not 3.6 s. */
+function announceOf(value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  const read = readDuration(value, false);
+  const reason =
+    typeof read === 'object' && 'sentence' in read ? read.sentence : 'expected a duration like "1h"';
+  throw new WindowError(`\`announce\`: ${reason}`);
+}
+
+function bodyFields(body: unknown): Record<string, unknown> {
+  const fields = parseBody(body);
+  const unknown = Object.keys(fields).filter((name) => !FIELDS.has(name));
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+    throw new WindowError(
+      `unknown field${unknown.length === 1 ? '' : 's'} ${names.join(', ')}; known: ${WINDOW_FIELDS.join(', ')}`,
+    );
+  }
+  return fields;
 }
 
 function hasContent(body: unknown): boolean {
@@ -93,6 +132,8 @@ function queryFields(url: string): Record<string, unknown> {
   const q = url.indexOf('?');
   const params = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
   const out: Record<string, unknown> = {};
-  for (const [name, value] of params) out[name] = value;
+  for (const [name, value] of params) {
+    out[name] = TIME_FIELDS.includes(name) && /^\d{1,16}$/.test(value) ? Number(value) : value;
+  }
   return out;
 }

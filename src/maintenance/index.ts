@@ -1,5 +1,6 @@
 export { type AdminOptions, authorizeAdmin, windowInputOf } from './admin.js';
 export { CronError, type CronOptions, type CronSchedule, parseCron } from './cron.js';
+export { EARLIEST_INSTANT, LATEST_INSTANT, readInstant } from './instant.js';
 export { ConflictError, createMaintenance, Maintenance, type MaintenanceOptions } from './maintenance.js';
 export { type NoticeFormat, noticeFor, seedNotice } from './notice.js';
 export { type MaintenanceState, type Occurrence, stateAt } from './schedule.js';
@@ -12,6 +13,7 @@ export {
   type RecurringWindow,
   resolveRecurring,
   resolveWindow,
+  restoreWindow,
   type TimeInput,
   WindowError,
   type WindowInput,

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { MaintenanceWindow } from './window.js';
+import { type MaintenanceWindow, restoreWindow } from './window.js';
 
 /** What survives a restart: windows started at runtime, and occurrences ended early. */
 export interface PersistedState {
@@ -10,7 +10,11 @@ export interface PersistedState {
 
 const EMPTY: PersistedState = { windows: [], suppressed: [] };
 
-/** Reads the state file; a missing file is an empty state, an unreadable one is reported and ignored. */
+/**
+ * Reads the state file; a missing file is an empty state. An unreadable file, and each entry that
+ * is not a valid window or key, is reported to `onError` (naming it) and left out: a bad entry
+ * never stops a start.
+ */
 export function loadState(path: string, onError: (error: unknown) => void): PersistedState {
   let text: string;
   try {
@@ -19,17 +23,50 @@ export function loadState(path: string, onError: (error: unknown) => void): Pers
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(error);
     return EMPTY;
   }
+  let parsed: Partial<Record<keyof PersistedState, unknown>>;
   try {
-    const parsed = JSON.parse(text) as Partial<PersistedState>;
-    const windows = Array.isArray(parsed.windows) ? parsed.windows.filter(isWindow) : [];
-    const suppressed = Array.isArray(parsed.suppressed)
-      ? parsed.suppressed.filter((key): key is string => typeof key === 'string')
-      : [];
-    return { windows, suppressed };
+    parsed = JSON.parse(text) ?? {};
   } catch (error) {
     onError(new Error(`maintenance state file ${path} is not valid JSON: ${(error as Error).message}`));
     return EMPTY;
   }
+  const skip = (what: string, reason: string) =>
+    onError(new Error(`maintenance state file ${path}: skipped ${what}: ${reason}`));
+  return { windows: windowsOf(parsed.windows, skip), suppressed: suppressedOf(parsed.suppressed, skip) };
+}
+
+type Skip = (what: string, reason: string) => void;
+
+function windowsOf(entries: unknown, skip: Skip): MaintenanceWindow[] {
+  if (!Array.isArray(entries)) return [];
+  const windows = new Map<string, MaintenanceWindow>();
+  entries.forEach((entry, index) => {
+    const what = `window ${describeEntry(entry, index)}`;
+    try {
+      const window = restoreWindow(entry);
+      if (windows.has(window.id)) skip(what, 'a window with this id comes earlier in the file');
+      else windows.set(window.id, window);
+    } catch (error) {
+      skip(what, (error as Error).message);
+    }
+  });
+  return [...windows.values()];
+}
+
+/** Keys of ended occurrences are `<id>` or `<id>@<ISO start>`: short strings. */
+function suppressedOf(keys: unknown, skip: Skip): string[] {
+  if (!Array.isArray(keys)) return [];
+  return keys.filter((key, index) => {
+    const valid = typeof key === 'string' && key !== '' && key.length <= 200;
+    if (!valid) skip(`ended occurrence #${index}`, 'expected a key of at most 200 characters');
+    return valid;
+  });
+}
+
+/** `"boom" (#3)` when the entry has a printable id, else `#3`. */
+function describeEntry(entry: unknown, index: number): string {
+  const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? `${JSON.stringify(id.slice(0, 100))} (#${index})` : `#${index}`;
 }
 
 /** Writes atomically (temporary file + rename), so a crash mid-write never leaves half a file. */
@@ -38,18 +75,4 @@ export function saveState(path: string, state: PersistedState): void {
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`);
   renameSync(temporary, path);
-}
-
-function isWindow(value: unknown): value is MaintenanceWindow {
-  const w = value as MaintenanceWindow;
-  return (
-    typeof w === 'object' &&
-    w !== null &&
-    typeof w.id === 'string' &&
-    typeof w.message === 'string' &&
-    Number.isFinite(w.start) &&
-    (w.end === undefined || Number.isFinite(w.end)) &&
-    (w.components === 'all' ||
-      (Array.isArray(w.components) && w.components.every((c) => typeof c === 'string')))
-  );
 }

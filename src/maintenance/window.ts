@@ -1,6 +1,7 @@
 import { parseMountPath } from '../tree/paths.js';
 import { type Duration, parseDuration } from '../util/duration.js';
 import { type CronSchedule, parseCron } from './cron.js';
+import { readInstant } from './instant.js';
 import { resolveTimeZone } from './zone.js';
 
 export type TimeInput = Date | string | number;
@@ -78,14 +79,25 @@ function generatedId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter.toString(36)}`;
 }
 
+/**
+ * Checks every field before anything is built, so a window that exists can always be listed,
+ * persisted and restored: instants in 1970..9999, `end` after `start`, bounded texts and lists.
+ */
 export function resolveWindow(input: WindowInput, now: number): MaintenanceWindow {
-  if (typeof input !== 'object' || input === null)
+  return checkedWindow(input, now, input?.start !== undefined);
+}
+
+/** `startGiven`: an estimate before an explicit start is a mistake; before "now", an overrun. */
+function checkedWindow(input: WindowInput, now: number, startGiven: boolean): MaintenanceWindow {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new WindowError('a maintenance window must be an object');
   const start = input.start === undefined ? now : time(input.start, 'start');
   const end = input.end === undefined ? undefined : time(input.end, 'end');
   if (end !== undefined && end <= start) throw new WindowError('`end` must be after `start`');
   const estimated =
     input.estimatedCompletion === undefined ? end : time(input.estimatedCompletion, 'estimated_completion');
+  if (startGiven && estimated !== undefined && estimated < start)
+    throw new WindowError('`estimated_completion` must not be before `start`');
   const window: MaintenanceWindow = {
     id: identifier(input.id) ?? generatedId('mw'),
     message: message(input.message),
@@ -94,8 +106,35 @@ export function resolveWindow(input: WindowInput, now: number): MaintenanceWindo
   };
   if (end !== undefined) window.end = end;
   if (estimated !== undefined) window.estimatedCompletion = estimated;
-  if (input.announce !== undefined) window.announceMs = parseDuration(input.announce, 'announce');
+  if (input.announce !== undefined) window.announceMs = duration(input.announce, 'announce');
   return window;
+}
+
+/**
+ * A window read back from a state file (the resolved form, `announceMs` included), checked as
+ * strictly as one posted: a file edited by hand, or written by an older version, cannot smuggle in
+ * a window that would fail later.
+ */
+export function restoreWindow(value: unknown): MaintenanceWindow {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new WindowError('a maintenance window must be an object');
+  const saved = value as Record<string, unknown>;
+  if (saved.id === undefined) throw new WindowError('`id` is missing');
+  if (saved.start === undefined) throw new WindowError('`start` is missing');
+  // A saved start may be the "now" of the request that started it: an overran estimate stays valid.
+  return checkedWindow(
+    {
+      id: saved.id as string,
+      message: saved.message as string,
+      start: saved.start as number,
+      end: saved.end as number | undefined,
+      estimatedCompletion: saved.estimatedCompletion as number | undefined,
+      components: saved.components as WindowInput['components'],
+      announce: saved.announceMs as number | undefined,
+    },
+    0,
+    false,
+  );
 }
 
 /** What a recurring window takes from its maintenance when it does not say. */
@@ -107,7 +146,7 @@ export interface RecurringDefaults {
 export function resolveRecurring(input: RecurringInput, defaults: RecurringDefaults = {}): RecurringWindow {
   if (typeof input !== 'object' || input === null)
     throw new WindowError('a recurring window must be an object');
-  const durationMs = parseDuration(input.duration, 'duration');
+  const durationMs = duration(input.duration, 'duration');
   if (durationMs < 60_000) throw new WindowError('a recurring window lasts at least 1 minute');
   const window: RecurringWindow = {
     id: identifier(input.id) ?? generatedId('recurring'),
@@ -116,7 +155,7 @@ export function resolveRecurring(input: RecurringInput, defaults: RecurringDefau
     durationMs,
     components: components(input.components),
   };
-  if (input.announce !== undefined) window.announceMs = parseDuration(input.announce, 'announce');
+  if (input.announce !== undefined) window.announceMs = duration(input.announce, 'announce');
   return window;
 }
 
@@ -141,17 +180,27 @@ function clock(at: string): string {
 }
 
 function time(input: TimeInput, what: string): number {
-  const ms =
-    input instanceof Date ? input.getTime() : typeof input === 'number' ? input : Date.parse(String(input));
-  if (!Number.isFinite(ms))
-    throw new WindowError(`\`${what}\`: expected a date (ISO 8601 or ms), got ${JSON.stringify(input)}`);
+  const ms = readInstant(input);
+  if (typeof ms === 'string') throw new WindowError(`\`${what}\`: ${ms}`);
   return ms;
 }
 
+function duration(input: Duration, what: string): number {
+  try {
+    return parseDuration(input, `\`${what}\``);
+  } catch (error) {
+    throw new WindowError((error as Error).message);
+  }
+}
+
+/** Control characters other than tab and newline would reach terminals and logs verbatim. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 function message(input: unknown): string {
   if (input === undefined) return DEFAULT_MESSAGE;
-  if (typeof input !== 'string' || input.length > 1000)
-    throw new WindowError('`message` must be a string of at most 1000 characters');
+  if (typeof input !== 'string' || input.length > 1000 || CONTROL.test(input))
+    throw new WindowError('`message` must be text of at most 1000 characters, without control characters');
   return input;
 }
 
@@ -162,15 +211,20 @@ function identifier(input: unknown): string | undefined {
   return input;
 }
 
+const MAX_COMPONENTS = 100;
+const MAX_PATH_LENGTH = 200;
+
 function components(input: unknown): Components {
   if (input === undefined || input === 'all') return 'all';
-  if (!Array.isArray(input) || input.length === 0 || input.length > 100)
-    throw new WindowError('`components` must be "all" or a non-empty list of component paths');
+  if (!Array.isArray(input) || input.length === 0 || input.length > MAX_COMPONENTS)
+    throw new WindowError(`\`components\` must be "all" or a list of 1-${MAX_COMPONENTS} component paths`);
   return input.map((path) => {
+    if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH)
+      throw new WindowError(`\`components\`: expected paths of at most ${MAX_PATH_LENGTH} characters`);
     try {
       return parseMountPath(path).join('.');
     } catch {
-      throw new WindowError(`\`components\`: "${String(path).slice(0, 100)}" is not a component path`);
+      throw new WindowError(`\`components\`: "${path}" is not a component path`);
     }
   });
 }

@@ -2,6 +2,13 @@
  * Threshold checks over vitals, as `CheckFunction`s for the status tree. Each outcome carries the
  * observed value and its unit (for health+json and Prometheus) and the figures behind the verdict.
  */
+import {
+  CheckOptionError,
+  checkThresholdOrder,
+  levelAbove,
+  levelBelow,
+  type ThresholdOption,
+} from '../checks/thresholds.js';
 import { type CheckFunction, type CheckOutcome, type Level, worst } from '../model/index.js';
 import { sustainedAboveMs } from './cpu.js';
 import { PRESSURE_RESOURCES, type PressureResource } from './pressure.js';
@@ -9,13 +16,13 @@ import type { DiskInfo, PressureReading } from './types.js';
 import type { Vitals } from './vitals.js';
 
 export interface DiskSpaceCheckOptions {
-  /** Warning when a mount's available space is below this percent (default 10). */
+  /** Warning when a mount's available space is at or below this percent (default 10). */
   warnFreePercent?: number;
-  /** Critical below this percent (default 5). */
+  /** Critical at or below this percent (default 5). */
   critFreePercent?: number;
-  /** Warning when available bytes are below this (default: not checked). */
+  /** Warning when available bytes are at or below this (default: not checked). */
   warnFreeBytes?: number;
-  /** Critical when available bytes are below this (default: not checked). */
+  /** Critical when available bytes are at or below this (default: not checked). */
   critFreeBytes?: number;
   /** Only these mount points (default: every reported mount). A listed mount that is absent is `unknown`. */
   mounts?: string[];
@@ -23,33 +30,37 @@ export interface DiskSpaceCheckOptions {
   staleLevel?: Level;
 }
 
+/** The disk check's thresholds, checked; throws a CheckOptionError naming the option. */
+export function diskSettings(options: DiskSpaceCheckOptions = {}) {
+  const warnPct = given(options, 'warnFreePercent', 10, percent);
+  const critPct = given(options, 'critFreePercent', 5, percent);
+  checkThresholdOrder('lower', warnPct, critPct);
+  const warnBytes = given(options, 'warnFreeBytes', undefined, nonNegative);
+  const critBytes = given(options, 'critFreeBytes', undefined, nonNegative);
+  checkThresholdOrder('lower', warnBytes, critBytes);
+  return {
+    percent: { warn: warnPct.value, crit: critPct.value },
+    bytes: { warn: warnBytes.value, crit: critBytes.value },
+    staleLevel: options.staleLevel ?? 'warning',
+  };
+}
+
 export function diskSpaceCheck(vitals: Vitals, options: DiskSpaceCheckOptions = {}): CheckFunction {
-  const warnPct = percent('warnFreePercent', options.warnFreePercent ?? 10);
-  const critPct = percent('critFreePercent', options.critFreePercent ?? 5);
-  ordered('critFreePercent', critPct, '<=', 'warnFreePercent', warnPct);
-  const warnBytes = bytes('warnFreeBytes', options.warnFreeBytes);
-  const critBytes = bytes('critFreeBytes', options.critFreeBytes);
-  if (warnBytes !== undefined && critBytes !== undefined) {
-    ordered('critFreeBytes', critBytes, '<=', 'warnFreeBytes', warnBytes);
-  }
-  const staleLevel = options.staleLevel ?? 'warning';
+  const settings = diskSettings(options);
 
   const judge = (disk: DiskInfo): { level: Level; freePercent: number | null } => {
     if (disk.state !== 'ok' || disk.available === null || disk.used === null) {
       return {
-        level: disk.total === null && disk.state === 'ok' ? 'unknown' : staleLevel,
+        level: disk.total === null && disk.state === 'ok' ? 'unknown' : settings.staleLevel,
         freePercent: null,
       };
     }
     const size = disk.used + disk.available;
     const freePercent = size > 0 ? (disk.available / size) * 100 : 100;
-    const below = (pct: number, byteLimit: number | undefined) =>
-      freePercent < pct || (byteLimit !== undefined && disk.available! < byteLimit);
-    const level: Level = below(critPct, critBytes)
-      ? 'critical'
-      : below(warnPct, warnBytes)
-        ? 'warning'
-        : 'ok';
+    const level = worst(
+      levelBelow(freePercent, settings.percent),
+      levelBelow(disk.available, settings.bytes),
+    );
     return { level, freePercent };
   };
 
@@ -97,15 +108,19 @@ export function diskSpaceCheck(vitals: Vitals, options: DiskSpaceCheckOptions = 
 }
 
 export interface MemoryCheckOptions {
-  /** Warning when used memory (total - available) is above this percent (default 90). */
+  /** Warning when used memory (total - available) is at or above this percent (default 90). */
   warnPercent?: number;
-  /** Critical above this percent (default 95). */
+  /** Critical at or above this percent (default 95). */
   critPercent?: number;
+}
+
+export function memorySettings(options: MemoryCheckOptions = {}) {
+  return usageThresholds(options, 90, 95);
 }
 
 /** Host memory use; inside a cgroup with a memory limit, usage against the limit counts too (the worse wins). */
 export function memoryCheck(vitals: Vitals, options: MemoryCheckOptions = {}): CheckFunction {
-  const { warn, crit } = usageThresholds(options, 90, 95);
+  const thresholds = memorySettings(options);
   return () => {
     const memory = vitals.memory();
     const cgroup = vitals.host().cgroup;
@@ -119,7 +134,7 @@ export function memoryCheck(vitals: Vitals, options: MemoryCheckOptions = {}): C
       }
     }
     return {
-      level: above(observed, warn, crit),
+      level: levelAbove(observed, thresholds),
       message: `${scope} memory ${round(observed)}% used (${formatBytes(memory.available)} available)`,
       observedValue: round(observed),
       observedUnit: '%',
@@ -136,20 +151,25 @@ export function memoryCheck(vitals: Vitals, options: MemoryCheckOptions = {}): C
 }
 
 export interface EventLoopCheckOptions {
-  /** Warning when the event-loop delay p99 of the latest window is above this (default 200 ms). */
+  /** Warning when the event-loop delay p99 of the latest window is at or above this (default 200 ms). */
   warnP99Ms?: number;
-  /** Critical above this (default 1000 ms). */
+  /** Critical at or above this (default 1000 ms). */
   critP99Ms?: number;
 }
 
+export function eventLoopSettings(options: EventLoopCheckOptions = {}) {
+  const warn = given(options, 'warnP99Ms', 200, nonNegative);
+  const crit = given(options, 'critP99Ms', 1000, nonNegative);
+  checkThresholdOrder('higher', warn, crit);
+  return { warn: warn.value, crit: crit.value };
+}
+
 export function eventLoopCheck(vitals: Vitals, options: EventLoopCheckOptions = {}): CheckFunction {
-  const warn = nonNegative('warnP99Ms', options.warnP99Ms ?? 200);
-  const crit = nonNegative('critP99Ms', options.critP99Ms ?? 1000);
-  ordered('warnP99Ms', warn, '<=', 'critP99Ms', crit);
+  const thresholds = eventLoopSettings(options);
   return () => {
     const { eventLoop, windowMs } = vitals.process();
     return {
-      level: above(eventLoop.p99, warn, crit),
+      level: levelAbove(eventLoop.p99, thresholds),
       message: `event-loop delay p99 ${round(eventLoop.p99)} ms over ${Math.round(windowMs)} ms`,
       observedValue: round(eventLoop.p99),
       observedUnit: 'ms',
@@ -172,9 +192,14 @@ export interface CpuCheckOptions {
   sustainedMs?: number;
 }
 
-export function cpuCheck(vitals: Vitals, options: CpuCheckOptions = {}): CheckFunction {
+export function cpuSettings(options: CpuCheckOptions = {}) {
   const { warn, crit } = usageThresholds(options, 90, 98);
-  const sustainedMs = nonNegative('sustainedMs', options.sustainedMs ?? 60_000);
+  const sustainedMs = given(options, 'sustainedMs', 60_000, nonNegative).value;
+  return { warn, crit, sustainedMs };
+}
+
+export function cpuCheck(vitals: Vitals, options: CpuCheckOptions = {}): CheckFunction {
+  const { warn, crit, sustainedMs } = cpuSettings(options);
   return () => {
     const usage = vitals.cpus().total.usage;
     const history = vitals.cpuHistory();
@@ -217,20 +242,26 @@ export interface PressureCheckOptions {
   scope?: (typeof PRESSURE_SCOPES)[number];
 }
 
-/** Stall time of one resource (PSI) against thresholds; `unknown` where the kernel does not report it. */
-export function pressureCheck(vitals: Vitals, options: PressureCheckOptions): CheckFunction {
+export function pressureSettings(options: PressureCheckOptions) {
   const resource = oneOf('resource', options?.resource, PRESSURE_RESOURCES);
   const kind = oneOf('kind', options.kind ?? (resource === 'cpu' ? 'some' : 'full'), PRESSURE_KINDS);
   const window = oneOf('window', options.window ?? 'avg60', PRESSURE_WINDOWS);
   const scope = oneOf('scope', options.scope ?? 'auto', PRESSURE_SCOPES);
-  const warn = percent('warn', options.warn ?? (kind === 'full' ? 5 : 40));
-  const crit = percent('crit', options.crit ?? (kind === 'full' ? 20 : 80));
-  ordered('warn', warn, '<=', 'crit', crit);
+  const warn = given(options, 'warn', kind === 'full' ? 5 : 40, percent);
+  const crit = given(options, 'crit', kind === 'full' ? 20 : 80, percent);
+  checkThresholdOrder('higher', warn, crit);
   if (resource === 'cpu' && kind === 'full' && scope === 'system') {
-    throw new Error(
-      `kind: cpu "full" is undefined system-wide (the kernel reports 0); use "some" or scope "cgroup"`,
+    throw new CheckOptionError(
+      ['kind'],
+      'cpu "full" is undefined system-wide (the kernel reports 0); use "some" or scope "cgroup"',
     );
   }
+  return { resource, kind, window, scope, thresholds: { warn: warn.value, crit: crit.value } };
+}
+
+/** Stall time of one resource (PSI) against thresholds; `unknown` where the kernel does not report it. */
+export function pressureCheck(vitals: Vitals, options: PressureCheckOptions): CheckFunction {
+  const { resource, kind, window, scope, thresholds } = pressureSettings(options);
   const name = `${resource} ${kind} pressure`;
   return () => {
     const source = pressureSource(vitals.pressure(), resource, scope);
@@ -247,7 +278,7 @@ export function pressureCheck(vitals: Vitals, options: PressureCheckOptions): Ch
     }
     const value = figures[window];
     return {
-      level: above(value, warn, crit),
+      level: levelAbove(value, thresholds),
       message: `${name} ${value}% (${window}, ${source.label})`,
       observedValue: value,
       observedUnit: '%',
@@ -292,48 +323,49 @@ function pressureSource(
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (!(allowed as readonly unknown[]).includes(value)) {
-    throw new Error(
-      `${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value) ?? 'undefined'}`,
+    throw new CheckOptionError(
+      [name],
+      `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value) ?? 'undefined'}`,
     );
   }
   return value as T;
 }
 
-function above(value: number, warn: number, crit: number): Level {
-  return value > crit ? 'critical' : value > warn ? 'warning' : 'ok';
-}
-
 function usageThresholds(
   options: { warnPercent?: number; critPercent?: number },
-  warn: number,
-  crit: number,
+  warnDefault: number,
+  critDefault: number,
 ) {
-  const w = percent('warnPercent', options.warnPercent ?? warn);
-  const c = percent('critPercent', options.critPercent ?? crit);
-  ordered('warnPercent', w, '<=', 'critPercent', c);
-  return { warn: w, crit: c };
+  const warn = given(options, 'warnPercent', warnDefault, percent);
+  const crit = given(options, 'critPercent', critDefault, percent);
+  checkThresholdOrder('higher', warn, crit);
+  return { warn: warn.value, crit: crit.value };
+}
+
+/** An option as written (checked by `valid`), or its default: what threshold errors need to name it. */
+function given<O, K extends keyof O & string, D extends number | undefined>(
+  options: O,
+  name: K,
+  fallback: D,
+  valid: (name: string, value: number) => number,
+): ThresholdOption & { value: number | D } {
+  const written = options[name] as number | undefined;
+  if (written === undefined) return { path: [name], value: fallback, defaulted: true };
+  return { path: [name], value: valid(name, written) };
 }
 
 function percent(name: string, value: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {
-    throw new Error(`${name}: expected a percentage between 0 and 100, got ${String(value)}`);
+    throw new CheckOptionError([name], `expected a percentage between 0 and 100, got ${String(value)}`);
   }
   return value;
 }
 
 function nonNegative(name: string, value: number): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new Error(`${name}: expected a number >= 0, got ${String(value)}`);
+    throw new CheckOptionError([name], `expected a number >= 0, got ${String(value)}`);
   }
   return value;
-}
-
-function bytes(name: string, value: number | undefined): number | undefined {
-  return value === undefined ? undefined : nonNegative(name, value);
-}
-
-function ordered(aName: string, a: number, _op: '<=', bName: string, b: number): void {
-  if (a > b) throw new Error(`${aName} (${a}) must be <= ${bName} (${b})`);
 }
 
 function round(value: number, digits = 2): number {

@@ -1,14 +1,13 @@
 /**
- * The `statuskit watch --config FILE` file: defaults at the top, targets by name below. Read like the
- * agent's config (src/config): YAML or JSON, `${VAR}` secrets from the environment, strict zod
- * validation, every problem listed at once with its path.
+ * The `statuskit watch --config FILE` file: defaults at the top, targets by name below. Read by the
+ * agent's config reader (src/config/reader.ts): YAML or JSON, `${VAR}` secrets from the environment,
+ * strict zod validation, every problem listed at once with its path.
  */
 import { z } from 'zod';
 import { parseJsonPath } from '../checks/json-path.js';
-import { substituteEnv } from '../config/env.js';
-import { type ConfigProblem, formatPath, problemsFromIssues } from '../config/errors.js';
+import { type ConfigProblem, formatPath } from '../config/errors.js';
 import { duration, port } from '../config/fields.js';
-import { ConfigError, parseConfigText, readConfigText } from '../config/text.js';
+import { configReader, type ReadResult } from '../config/reader.js';
 import { LEVELS } from '../model/levels.js';
 import { isTargetName, TARGET_NAME_HINT, WEBHOOK_FORMATS } from './target.js';
 
@@ -106,30 +105,21 @@ export type TargetConfig = z.output<typeof target>;
 export type TargetSettingsConfig = Omit<TargetConfig, 'url'>;
 export type WebhookConfig = z.output<typeof webhook>;
 
-export type WatchConfigResult = { ok: true; config: WatchConfig } | { ok: false; problems: ConfigProblem[] };
+export type WatchConfigResult = ReadResult<WatchConfig>;
+
+/** The agent's reader (src/config/reader.ts) with this file's schema and its cross-field checks. */
+const reader = configReader(watchConfigSchema, (raw) => [...nameProblems(raw), ...judgingProblems(raw)]);
 
 export function parseWatchConfig(text: string, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
-  const parsed = parseConfigText(text);
-  return parsed.ok ? validateWatchConfig(parsed.raw, env) : parsed;
+  return reader.parse(text, env);
 }
 
 export function validateWatchConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
-  const problems: ConfigProblem[] = [];
-  const substituted = substituteEnv(raw, env, problems);
-  const parsed = watchConfigSchema.safeParse(substituted);
-  if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, substituted));
-  problems.push(...nameProblems(substituted), ...judgingProblems(substituted));
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-  return { ok: true, config: parsed.data };
+  return reader.validate(raw, env);
 }
 
-export async function loadWatchConfig(
-  file: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<WatchConfig> {
-  const result = parseWatchConfig(await readConfigText(file), env);
-  if (!result.ok) throw new ConfigError(file, result.problems);
-  return result.config;
+export function loadWatchConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<WatchConfig> {
+  return reader.load(file, env);
 }
 
 /** Names become component keys of the served document, so they are checked here, with their path. */

@@ -102,9 +102,14 @@ describe('durations', () => {
     ['1.5s', 1500],
     ['1m30s', 90000],
     ['2h', 7_200_000],
-    ['100', 100],
+    ['0', 0],
   ])('%s -> %d ms', (input, ms) => {
     expect(parseDuration(input)).toBe(ms);
+  });
+  it('refuses text without a unit rather than reading milliseconds', () => {
+    expect(() => parseDuration('100', '--interval')).toThrow(
+      '--interval: "100" has no unit; did you mean 100s?',
+    );
   });
   it.each(['fast', '', '5x', 's5', '-1s'])('refuses %j', (input) => {
     expect(() => parseDuration(input, 'components.db.timeout')).toThrow(

@@ -146,6 +146,55 @@ describe('cpuCheck', () => {
     cpu.next(90);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await run(cpuCheck(v, { sustainedMs: 0, warnPercent: 85 }))).level).toBe('warning');
+    // Reaching the threshold counts (issue 16: one rule for every check).
+    expect((await run(cpuCheck(v, { sustainedMs: 0, warnPercent: 90, critPercent: 95 }))).level).toBe(
+      'warning',
+    );
+    v.close();
+  });
+});
+
+describe('one threshold rule: reaching a threshold counts (issue 16)', () => {
+  const exact = () =>
+    createVitals({
+      disks: {
+        readMounts: () => '/dev/a /data ext4 rw 0 0\n',
+        statfs: () => Promise.resolve({ bsize: 1, blocks: 1000, bfree: 80, bavail: 80 }), // 8 % free, 80 B
+      },
+    });
+
+  it('disk: free space at the threshold warns or is critical, like the bytes', async () => {
+    const v = exact();
+    expect((await run(diskSpaceCheck(v, { warnFreePercent: 8, critFreePercent: 7 }))).level).toBe('warning');
+    expect((await run(diskSpaceCheck(v, { warnFreePercent: 9, critFreePercent: 8 }))).level).toBe('critical');
+    expect((await run(diskSpaceCheck(v, { warnFreePercent: 7.9, critFreePercent: 7 }))).level).toBe('ok');
+    expect((await run(diskSpaceCheck(v, { critFreePercent: 1, critFreeBytes: 80 }))).level).toBe('critical');
+    expect((await run(diskSpaceCheck(v, { critFreePercent: 1, warnFreeBytes: 80 }))).level).toBe('warning');
+    v.close();
+  });
+
+  it('refuses pairs out of order, naming the option written and the one it must not pass', () => {
+    const v = createVitals({ disks: false });
+    expect(() => memoryCheck(v, { warnPercent: 95, critPercent: 90 })).toThrow(
+      /^critPercent: expected a value >= warnPercent \(95\), got 90$/,
+    );
+    expect(() => memoryCheck(v, { warnPercent: 97 })).toThrow(
+      /^warnPercent: expected a value <= critPercent \(95, its default\), got 97$/,
+    );
+    expect(() => cpuCheck(v, { critPercent: 50 })).toThrow(
+      /^critPercent: expected a value >= warnPercent \(90, its default\), got 50$/,
+    );
+    expect(() => eventLoopCheck(v, { warnP99Ms: 2000 })).toThrow(
+      /^warnP99Ms: expected a value <= critP99Ms \(1000, its default\), got 2000$/,
+    );
+    expect(() => diskSpaceCheck(v, { critFreePercent: 20 })).toThrow(
+      /^critFreePercent: expected a value <= warnFreePercent \(10, its default\), got 20$/,
+    );
+    expect(() => diskSpaceCheck(v, { warnFreeBytes: 10, critFreeBytes: 20 })).toThrow(
+      /^critFreeBytes: expected a value <= warnFreeBytes \(10\), got 20$/,
+    );
+    // Equal thresholds are in order: the level goes from ok straight to critical.
+    expect(() => memoryCheck(v, { warnPercent: 90, critPercent: 90 })).not.toThrow();
     v.close();
   });
 });

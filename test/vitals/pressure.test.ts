@@ -127,10 +127,10 @@ describe('pressureCheck', () => {
   const run = async (vitals: ReturnType<typeof createVitals>, options: PressureCheckOptions) =>
     (await pressureCheck(vitals, options)(ctx)) as CheckOutcome;
 
-  it('defaults to memory full avg60 with warning above 5 % and critical above 20 %', async () => {
+  it('defaults to memory full avg60: warning at or above 5 %, critical at or above 20 %', async () => {
     const { map, vitals } = setup({ ...SYSTEM, '/proc/self/cgroup': '0::/\n' });
     const levels: string[] = [];
-    for (const full of [0, 5, 5.01, 20, 20.01, 100]) {
+    for (const full of [0, 4.99, 5, 19.99, 20, 100]) {
       map['/proc/pressure/memory'] = psi(full, full);
       levels.push((await run(vitals, { resource: 'memory' })).level);
     }
@@ -218,7 +218,12 @@ describe('pressureCheck', () => {
     );
     expect(bad({ resource: 'io', scope: 'host' })).toThrow(/^scope: expected one of auto, system, cgroup/);
     expect(bad({ resource: 'io', warn: 101 })).toThrow(/^warn: expected a percentage between 0 and 100/);
-    expect(bad({ resource: 'io', warn: 30 })).toThrow(/^warn \(30\) must be <= crit \(20\)$/);
+    expect(bad({ resource: 'io', warn: 30 })).toThrow(
+      /^warn: expected a value <= crit \(20, its default\), got 30$/,
+    );
+    expect(bad({ resource: 'io', warn: 30, crit: 25 })).toThrow(
+      /^crit: expected a value >= warn \(30\), got 25$/,
+    );
     expect(bad({ resource: 'cpu', kind: 'full', scope: 'system' })).toThrow(/undefined system-wide/);
     vitals.close();
   });
