@@ -75,7 +75,7 @@ export function escapeSlack(text: string): string {
  * start, which remote text never gets here.
  */
 export function escapeDiscord(text: string): string {
-  return breakMassMentions(text.replace(/[\\*_~`|<>[\]]/g, '\\$&'));
+  return breakMassMentions(text.replace(/[\\*_~\x60|<>[\]]/g, '\\$&'));
 }
 
 /** `@everyone` and `@here` with a zero-width space after the `@`: read alike, ping nobody. */

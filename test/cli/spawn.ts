@@ -14,12 +14,16 @@ export interface RunResult {
 
 /** Runs the CLI to completion. */
 export function run(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return completion(spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }));
+}
+
+/** A child's exit code and everything it wrote. */
+function completion(child: ChildProcess): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout?.on('data', (chunk) => (stdout += chunk));
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -33,18 +37,12 @@ export function run(args: string[], env: Record<string, string> = {}): Promise<R
 export async function runInTerminal(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
-  const result = await new Promise<RunResult>((resolve, reject) => {
-    const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+  const result = await completion(
+    spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
   return { ...result, stdout: result.stdout.replace(/\r+\n/g, '\n') };
 }
 

@@ -336,18 +336,11 @@ targets:
     try {
       const urls = await watch.lines(7);
       const origin = new URL(urls[0]).origin;
-      const paths = [
-        '/status',
-        '/health/live',
-        '/health/ready',
-        '/metrics',
-        '/status/stream',
-        '/api/health/ws',
-        '/',
-      ];
-      expect(urls).toEqual(
-        paths.map((path) => `${path === '/api/health/ws' ? origin.replace('http', 'ws') : origin}${path}`),
+      const doors = '/status /health/live /health/ready /metrics /status/stream /api/health/ws /'.split(' ');
+      const expected = doors.map(
+        (path) => `${path === '/api/health/ws' ? origin.replace('http', 'ws') : origin}${path}`,
       );
+      expect(urls).toEqual(expected);
       await watch.waitForLog((l) => l.msg === 'flip is ok', 'the first poll');
       const answer = async (url: string) => {
         const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
