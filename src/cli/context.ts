@@ -8,8 +8,10 @@ export interface CommandContext {
   args: string[];
   env: NodeJS.ProcessEnv;
   log: Logger;
-  /** Data: printed as given (commands make it terminal-safe when `isTTY`). */
+  /** Data, written as given: our own colours, output for programs. */
   stdout: (text: string) => void;
+  /** Data that may quote a server: as given when piped, terminal-safe on a terminal. */
+  display: (text: string) => void;
   /** Messages for people: always made terminal-safe on the way out. */
   stderr: (text: string) => void;
   isTTY: boolean;

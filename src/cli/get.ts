@@ -15,7 +15,6 @@ import {
   readDocument,
 } from '../client/read-document.js';
 import { RequestError } from '../client/request-error.js';
-import { terminalSafe } from '../client/terminal-text.js';
 import { getAtPath, type PathSegment, PathSyntaxError, parsePath } from '../tree/paths.js';
 import { type CommandContext, UsageError } from './context.js';
 import { prettyJson } from './json-print.js';
@@ -25,13 +24,15 @@ interface PrintOptions {
   path?: { text: string; segments: PathSegment[] };
   pretty: boolean;
   raw: boolean;
-  /** stdout is a terminal: colour, and no control character from the server reaches it. */
+  /** stdout is a terminal: indent and colour by default. */
   tty: boolean;
 }
 
 /** What one answer makes `get` print: data on stdout, a reason on stderr (which means exit 1). */
 interface Printout {
   stdout?: string;
+  /** Coloured by us from terminal-safe tokens: written as it is. */
+  painted?: boolean;
   error?: string;
 }
 
@@ -59,7 +60,7 @@ export async function getCommand(ctx: CommandContext): Promise<number> {
     return 1;
   }
   const printout = printoutOf(response, options);
-  if (printout.stdout !== undefined) ctx.stdout(printout.stdout);
+  if (printout.stdout !== undefined) (printout.painted ? ctx.stdout : ctx.display)(printout.stdout);
   if (printout.error === undefined) return 0;
   ctx.stderr(`statuskit get: ${printout.error}\n`);
   return 1;
@@ -78,13 +79,11 @@ export function printoutOf(response: HttpResponse, options: PrintOptions): Print
     // A 503 status document still says what is wrong: print it, and fail with the reason.
     const reason = errorText(body);
     const statusDocument = document.kind === 'json' && isStatusDocument(document.value);
-    return {
-      stdout: statusDocument ? render(document.value, body, { ...options, path: undefined }) : undefined,
-      error: `${http}${reason ? `: ${reason}` : ''}`,
-    };
+    const shown = statusDocument ? render(document.value, body, { ...options, path: undefined }) : {};
+    return { ...shown, error: `${http}${reason ? `: ${reason}` : ''}` };
   }
   if (document.kind !== 'json') {
-    if (options.raw && !options.path) return { stdout: shown(withNewline(body), options) };
+    if (options.raw && !options.path) return { stdout: withNewline(body) };
     return { error: `${response.url}: ${unreadable(document, response, options)}` };
   }
   let value = document.value;
@@ -93,15 +92,14 @@ export function printoutOf(response: HttpResponse, options: PrintOptions): Print
     if (!found.found) return { error: `path "${options.path.text}" not found in the document` };
     value = found.value;
   }
-  return { stdout: render(value, body, options) };
+  return render(value, body, options);
 }
 
-/** JSON for people (indented, coloured on a terminal) or as received when piped. */
-function render(value: unknown, body: string, options: PrintOptions): string {
+/** JSON for people (indented, coloured on a terminal) or as received. */
+function render(value: unknown, body: string, options: PrintOptions): Printout {
   const pretty = !options.raw && (options.pretty || options.tty);
-  if (pretty && options.tty) return `${prettyJson(value, true)}\n`;
-  if (pretty) return `${prettyJson(value, false)}\n`;
-  return shown(`${options.path ? JSON.stringify(value) : body.trimEnd()}\n`, options);
+  if (pretty) return { stdout: `${prettyJson(value, options.tty)}\n`, painted: options.tty };
+  return { stdout: `${options.path ? JSON.stringify(value) : body.trimEnd()}\n` };
 }
 
 /** Why a 2xx body cannot be printed as a document. */
@@ -111,11 +109,6 @@ function unreadable(document: ReadDocument, response: HttpResponse, options: Pri
   const type = response.headers['content-type'] ?? 'no content type';
   const hint = options.path ? 'so --path cannot apply' : '--raw prints any body';
   return `the response is not JSON (${type}); ${hint}`;
-}
-
-/** Text from the server, as it came when piped, with its controls escaped on a terminal. */
-function shown(text: string, options: PrintOptions): string {
-  return options.tty ? terminalSafe(text, 'block') : text;
 }
 
 function withNewline(text: string): string {

@@ -31,6 +31,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const stdout = (text: string) => void process.stdout.write(text);
   // Everything on stderr is for people, and may quote a server: no terminal control gets through.
   const stderr = (text: string) => void process.stderr.write(terminalSafe(text, 'block'));
+  const isTTY = process.stdout.isTTY === true;
   const globals = scanGlobals(argv);
   const commandName = globals.command && globals.command in COMMANDS ? globals.command : undefined;
   try {
@@ -55,8 +56,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       env,
       log: createLogger({ quiet: globals.quiet, format }),
       stdout,
+      display: (text) => stdout(isTTY ? terminalSafe(text, 'block') : text),
       stderr,
-      isTTY: process.stdout.isTTY === true,
+      isTTY,
       parse: (options) => {
         const { values, positionals } = parseCommandArgs(args, { ...GLOBAL_OPTIONS, ...options });
         return { values, positionals };

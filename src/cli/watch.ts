@@ -123,7 +123,7 @@ async function watchTargets(
 
 async function pollOnce(ctx: CommandContext, watcher: Watcher, plan: WatchPlan, json: boolean) {
   const views = await watcher.pollAll();
-  ctx.stdout(json ? `${JSON.stringify(views.map(sampleJson), null, 2)}\n` : `${onceTable(views)}\n`);
+  ctx.display(json ? `${JSON.stringify(views.map(sampleJson), null, 2)}\n` : `${onceTable(views)}\n`);
   const { timeoutMs, retries, backoffMs } = plan.hooks;
   // Hooks of a one-shot run get their whole retry schedule before the process ends.
   const bound = timeoutMs * (retries + 1) + backoffMs * (2 ** retries - 1) + 1000;
@@ -221,7 +221,7 @@ async function historyCommand(
     const { buildReport, reportJson, reportText } = await import('../watch/report.js');
     store = HistoryStore.openForReading(file);
     const report = buildReport(store, { start: end - sinceMs, end }, values.target as string | undefined);
-    ctx.stdout(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
+    ctx.display(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
     return 0;
   } catch (error) {
     if (!(error instanceof HistoryUnavailableError || (error as Error).name === 'UnknownTargetError'))
