@@ -11,7 +11,7 @@
  * - Redirects are answers unless `maxRedirects` says to follow them; credentials never follow a
  *   redirect to another origin.
  */
-import { type IncomingHttpHeaders, request as plainRequest } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, request as plainRequest } from 'node:http';
 import { request as tlsRequest } from 'node:https';
 import { type DigestCredentials, digestAuthorization, pickDigestChallenge } from './digest.js';
 import { RequestError } from './request-error.js';
@@ -71,9 +71,10 @@ type Answer = Omit<HttpResponse, 'url' | 'elapsedMs'>;
 
 export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
   const started = performance.now();
+  const target = parseUrl(url);
   const limit = timeLimit(options);
   let exchange: Exchange = {
-    url: parseUrl(url),
+    url: target,
     method: options.method ?? 'GET',
     headers: {
       accept: 'application/json, */*;q=0.5',
@@ -113,8 +114,9 @@ async function authenticated(exchange: Exchange, signal: AbortSignal, options: H
 
 /**
  * The next hop of a redirect (RFC 9110 §15.4): 303, and 301/302 after a POST, become a GET without
- * a body. Leaving the origin drops every header the caller set (credentials, API keys) and the
- * Digest credentials, as curl and browsers do with `Authorization`.
+ * a body. Leaving the origin drops every header the caller set but `Accept` and `User-Agent`
+ * (credentials, API keys, custom headers) and the Digest credentials, as curl and browsers drop
+ * `Authorization`.
  */
 function redirected(from: Exchange, status: number, location: string): Exchange {
   let url: URL;
@@ -124,16 +126,21 @@ function redirected(from: Exchange, status: number, location: string): Exchange 
     throw new RequestError(`a redirect to an invalid URL (${JSON.stringify(location)})`, 'unusable');
   }
   const toGet = status === 303 || ((status === 301 || status === 302) && from.method === 'POST');
-  const method = toGet && from.method !== 'HEAD' ? 'GET' : from.method;
-  const body = method === from.method ? from.body : undefined;
-  if (url.origin === from.url.origin) return { ...from, url, method, body };
-  const { accept, 'user-agent': userAgent, connection } = from.headers;
-  const headers = Object.fromEntries(
-    Object.entries({ accept, 'user-agent': userAgent, connection }).filter(
-      ([, value]) => value !== undefined,
-    ),
-  ) as Record<string, string>;
-  return { url, method, headers, body };
+  const next = toGet && from.method !== 'HEAD' ? { ...withoutBody(from), method: 'GET' } : from;
+  if (url.origin === from.url.origin) return { ...next, url };
+  const { accept, 'user-agent': userAgent, connection } = next.headers;
+  const kept = Object.entries({ accept, 'user-agent': userAgent, connection });
+  const headers = Object.fromEntries(kept.filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string
+  >;
+  return { url, method: next.method, headers, body: next.body };
+}
+
+/** The exchange without its body, and without the headers that described it. */
+function withoutBody(exchange: Exchange): Exchange {
+  const { 'content-type': _type, 'content-length': _length, ...headers } = exchange.headers;
+  return { ...exchange, headers, body: undefined };
 }
 
 function send(exchange: Exchange, signal: AbortSignal, options: HttpRequestOptions): Promise<Answer> {
@@ -141,7 +148,6 @@ function send(exchange: Exchange, signal: AbortSignal, options: HttpRequestOptio
   const request =
     url.protocol === 'https:' ? tlsRequest : url.protocol === 'http:' ? plainRequest : undefined;
   if (!request) return Promise.reject(new RequestError(`unsupported URL scheme ${url.protocol}`, 'unusable'));
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return new Promise<Answer>((resolve, reject) => {
     const req = request(url, {
       method: exchange.method,
@@ -152,45 +158,51 @@ function send(exchange: Exchange, signal: AbortSignal, options: HttpRequestOptio
       ca: options.ca,
     });
     req.once('error', reject);
-    req.once('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let settled = false;
-      const fail = (error: Error) => {
-        settled = true;
-        reject(error);
-      };
-      const finish = (truncated: boolean) => {
-        settled = true;
-        resolve({
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          headers: res.headers,
-          challenges: res.headersDistinct['www-authenticate'] ?? [],
-          body: Buffer.concat(chunks).toString('utf8'),
-          truncated,
-        });
-      };
-      res.on('data', (chunk: Buffer) => {
-        if (size + chunk.length <= limit) {
-          chunks.push(chunk);
-          size += chunk.length;
-          return;
-        }
-        if (options.overflow === 'truncate') {
-          chunks.push(chunk.subarray(0, limit - size));
-          finish(true);
-        } else fail(new RequestError(`the response body is larger than ${limit} bytes`, 'unusable'));
-        res.destroy();
-      });
-      res.once('end', () => finish(false));
-      res.once('error', fail);
-      // A connection cut in the middle of the body (or an abort) may end with `close` alone.
-      res.once('close', () => {
-        if (!settled) fail(new RequestError('the connection closed before the body ended', 'unreachable'));
-      });
-    });
+    req.once('response', (res) => readAnswer(res, options).then(resolve, reject));
     req.end(exchange.body);
+  });
+}
+
+/** The status, headers and body (up to the cap) of a response. */
+function readAnswer(res: IncomingMessage, options: HttpRequestOptions): Promise<Answer> {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return new Promise<Answer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: Error) => {
+      settled = true;
+      reject(error);
+    };
+    const finish = (truncated: boolean) => {
+      settled = true;
+      resolve({
+        status: res.statusCode ?? 0,
+        statusText: res.statusMessage ?? '',
+        headers: res.headers,
+        challenges: res.headersDistinct['www-authenticate'] ?? [],
+        body: Buffer.concat(chunks).toString('utf8'),
+        truncated,
+      });
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (size + chunk.length <= limit) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return;
+      }
+      if (options.overflow === 'truncate') {
+        chunks.push(chunk.subarray(0, limit - size));
+        finish(true);
+      } else fail(new RequestError(`the response body is larger than ${limit} bytes`, 'unusable'));
+      res.destroy();
+    });
+    res.once('end', () => finish(false));
+    res.once('error', fail);
+    // A connection cut in the middle of the body (or an abort) may end with `close` alone.
+    res.once('close', () => {
+      if (!settled) fail(new RequestError('the connection closed before the body ended', 'unreachable'));
+    });
   });
 }
 
