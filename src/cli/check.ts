@@ -33,7 +33,7 @@ import {
   type Verdict,
 } from './nagios.js';
 import { parseRange } from './ranges.js';
-import { DOCUMENT_OPTIONS, documentRequest } from './request-flags.js';
+import { DOCUMENT_OPTIONS, documentRequest, redirectNotFollowed } from './request-flags.js';
 
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   let verdict: Verdict;
@@ -99,11 +99,8 @@ async function evaluate(ctx: CommandContext): Promise<Verdict> {
 function documentOf(response: HttpResponse): { value: unknown } | Verdict {
   const { status, body } = response;
   const unknown = (text: string): Verdict => ({ state: UNKNOWN, text, perf: [] });
-  if (status >= 300 && status < 400) {
-    const location = response.headers.location;
-    const where = location === undefined ? 'a redirect' : `a redirect to ${location}`;
-    return unknown(`HTTP ${status}: ${where}, not followed (--follow follows redirects)`);
-  }
+  const redirect = redirectNotFollowed(response);
+  if (redirect) return unknown(`HTTP ${status}: ${redirect}`);
   const document = readDocument(body);
   if (document.kind === 'too-deep')
     return unknown(`the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`);

@@ -18,7 +18,7 @@ import { RequestError } from '../client/request-error.js';
 import { getAtPath, type PathSegment, PathSyntaxError, parsePath } from '../tree/paths.js';
 import { type CommandContext, UsageError } from './context.js';
 import { prettyJson } from './json-print.js';
-import { DOCUMENT_OPTIONS, documentRequest } from './request-flags.js';
+import { DOCUMENT_OPTIONS, documentRequest, redirectNotFollowed } from './request-flags.js';
 
 interface PrintOptions {
   path?: { text: string; segments: PathSegment[] };
@@ -66,14 +66,11 @@ export async function getCommand(ctx: CommandContext): Promise<number> {
   return 1;
 }
 
-export function printoutOf(response: HttpResponse, options: PrintOptions): Printout {
+function printoutOf(response: HttpResponse, options: PrintOptions): Printout {
   const { status, body } = response;
   const http = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  if (status >= 300 && status < 400) {
-    const location = response.headers.location;
-    const where = location === undefined ? 'a redirect' : `a redirect to ${location}`;
-    return { error: `${http}: ${where}, not followed (--follow follows redirects)` };
-  }
+  const redirect = redirectNotFollowed(response);
+  if (redirect) return { error: `${http}: ${redirect}` };
   const document = readDocument(body);
   if (status >= 400) {
     // A 503 status document still says what is wrong: print it, and fail with the reason.

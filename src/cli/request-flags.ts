@@ -1,6 +1,7 @@
 /** The request options `get`, `check` and `watch` share: credentials, timeout, TLS, redirects. */
 import { type AuthFlags, parseHeaderFlag } from '../client/credentials.js';
 import type { DocumentRequest } from '../client/fetch-document.js';
+import type { HttpResponse } from '../client/http.js';
 import { parseDuration } from '../util/duration.js';
 import { type CommandContext, type OptionSpec, UsageError } from './context.js';
 
@@ -72,4 +73,12 @@ export function authFlags(ctx: CommandContext, values: Record<string, unknown>):
     user,
     digest: values.digest as boolean | undefined,
   };
+}
+
+/** The words for a 3xx that `--follow` was not given for, or undefined for any other answer. */
+export function redirectNotFollowed(response: HttpResponse): string | undefined {
+  if (response.status < 300 || response.status >= 400) return undefined;
+  const { location } = response.headers;
+  const where = location === undefined ? 'a redirect' : `a redirect to ${location}`;
+  return `${where}, not followed (--follow follows redirects)`;
 }
