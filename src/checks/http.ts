@@ -1,8 +1,46 @@
+import { type HttpResponse, httpRequest } from '../client/http.js';
 import type { CheckFunction, CheckOutcome } from '../model/index.js';
-import { deadline, elapsedMs } from './abort.js';
-import { type HttpRequestOptions, sendRequest } from './http-request.js';
+import { elapsedMs } from './abort.js';
 import { evaluateCondition, type JsonCondition } from './json-path.js';
 import { checkLatencyThresholds, levelAbove } from './thresholds.js';
+
+/** The request of an `http` or `statuskit` check. */
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Accept self-signed or otherwise untrusted certificates; default false. */
+  insecure?: boolean;
+  ca?: string | string[];
+  /** The body is read up to this many bytes and the rest dropped; default 1 MiB. */
+  maxBodyBytes?: number;
+  /** The check's own limit, besides the runner's deadline. */
+  timeoutMs?: number;
+}
+
+const CHECK_MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * One request of a check through statuskit's HTTP client, on a fresh connection: a check measures
+ * the real path to the service. A long body is cut, not failed: the first MiB says enough.
+ */
+export function checkRequest(
+  url: string,
+  options: HttpRequestOptions,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  return httpRequest(url, {
+    method: options.method,
+    headers: options.headers,
+    body: options.body,
+    insecure: options.insecure,
+    ca: options.ca,
+    maxBodyBytes: options.maxBodyBytes ?? CHECK_MAX_BODY_BYTES,
+    overflow: 'truncate',
+    timeoutMs: options.timeoutMs,
+    signal,
+  });
+}
 
 export interface HttpCheckOptions extends HttpRequestOptions {
   url: string;
@@ -13,7 +51,6 @@ export interface HttpCheckOptions extends HttpRequestOptions {
   /** Latency (ms) from which the check is `warning` / `critical` (reaching it counts). */
   warnMs?: number;
   critMs?: number;
-  timeoutMs?: number;
 }
 
 /**
@@ -26,23 +63,18 @@ export function httpCheck(options: HttpCheckOptions): CheckFunction {
   const conditions = options.expect === undefined ? [] : [options.expect].flat();
   const expected = options.expectStatus === undefined ? undefined : [options.expectStatus].flat();
   return async (ctx): Promise<CheckOutcome> => {
-    const run = deadline(ctx.signal, options.timeoutMs);
     const start = performance.now();
-    try {
-      const res = await sendRequest(options.url, options, run.signal);
-      const ms = elapsedMs(start);
-      const reading = { observedValue: ms, observedUnit: 'ms', fields: { statusCode: res.status } };
-      const statusOk = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;
-      if (!statusOk) {
-        const wanted = expected ? expected.join(' or ') : '2xx';
-        return { level: 'critical', message: `HTTP ${res.status}, expected ${wanted}`, ...reading };
-      }
-      const failure = conditions.length > 0 ? firstFailedCondition(res.body, conditions) : undefined;
-      if (failure) return { level: 'critical', message: failure, ...reading };
-      return { level: levelAbove(ms, { warn: options.warnMs, crit: options.critMs }), ...reading };
-    } finally {
-      run.dispose();
+    const res = await checkRequest(options.url, options, ctx.signal);
+    const ms = elapsedMs(start);
+    const reading = { observedValue: ms, observedUnit: 'ms', fields: { statusCode: res.status } };
+    const statusOk = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;
+    if (!statusOk) {
+      const wanted = expected ? expected.join(' or ') : '2xx';
+      return { level: 'critical', message: `HTTP ${res.status}, expected ${wanted}`, ...reading };
     }
+    const failure = conditions.length > 0 ? firstFailedCondition(res.body, conditions) : undefined;
+    if (failure) return { level: 'critical', message: failure, ...reading };
+    return { level: levelAbove(ms, { warn: options.warnMs, crit: options.critMs }), ...reading };
   };
 }
 

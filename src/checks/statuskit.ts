@@ -1,7 +1,7 @@
 import type { CheckFunction, CheckOutcome } from '../model/index.js';
 import { parseWord, resolveVocabulary, type VocabularyInput } from '../model/index.js';
-import { deadline, elapsedMs } from './abort.js';
-import { type HttpRequestOptions, sendRequest } from './http-request.js';
+import { elapsedMs } from './abort.js';
+import { checkRequest, type HttpRequestOptions } from './http.js';
 import { readPath } from './json-path.js';
 
 export interface StatuskitCheckOptions extends HttpRequestOptions {
@@ -11,7 +11,6 @@ export interface StatuskitCheckOptions extends HttpRequestOptions {
   statusPath?: string;
   /** Vocabularies to try first when reading the word back; every built-in one is tried after them. */
   vocabularies?: VocabularyInput[];
-  timeoutMs?: number;
 }
 
 const DEFAULT_PATHS = ['status', 'data.status'];
@@ -26,29 +25,24 @@ export function statuskitCheck(options: StatuskitCheckOptions): CheckFunction {
   const preferred = (options.vocabularies ?? []).map(resolveVocabulary);
   const paths = options.statusPath ? [options.statusPath] : DEFAULT_PATHS;
   return async (ctx): Promise<CheckOutcome> => {
-    const run = deadline(ctx.signal, options.timeoutMs);
     const start = performance.now();
-    try {
-      const res = await sendRequest(options.url, options, run.signal);
-      const reading = { observedValue: elapsedMs(start), observedUnit: 'ms' };
-      const word = statusWord(res.body, paths);
-      const fields = { httpStatus: res.status, ...(word === undefined ? {} : { status: word }) };
-      if (word === undefined) {
-        const level = res.status >= 400 ? 'critical' : 'unknown';
-        return {
-          level,
-          message: `HTTP ${res.status} without a status at ${paths.join(' or ')}`,
-          fields,
-          ...reading,
-        };
-      }
-      const level = typeof word === 'boolean' ? (word ? 'ok' : 'critical') : parseWord(word, preferred);
-      if (level === undefined)
-        return { level: 'unknown', message: `unknown status word "${word}"`, fields, ...reading };
-      return { level, fields, ...reading };
-    } finally {
-      run.dispose();
+    const res = await checkRequest(options.url, options, ctx.signal);
+    const reading = { observedValue: elapsedMs(start), observedUnit: 'ms' };
+    const word = statusWord(res.body, paths);
+    const fields = { httpStatus: res.status, ...(word === undefined ? {} : { status: word }) };
+    if (word === undefined) {
+      const level = res.status >= 400 ? 'critical' : 'unknown';
+      return {
+        level,
+        message: `HTTP ${res.status} without a status at ${paths.join(' or ')}`,
+        fields,
+        ...reading,
+      };
     }
+    const level = typeof word === 'boolean' ? (word ? 'ok' : 'critical') : parseWord(word, preferred);
+    if (level === undefined)
+      return { level: 'unknown', message: `unknown status word "${word}"`, fields, ...reading };
+    return { level, fields, ...reading };
   };
 }
 

@@ -12,11 +12,11 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Logger } from '../client/log.js';
 import { type BuildHooks, type BuiltAgent, buildAgent, type Door } from '../config/build.js';
 import type { ConfigProblem } from '../config/errors.js';
 import type { AgentConfig } from '../config/schema.js';
-import { browsable } from './browsable.js';
-import type { Logger } from './log.js';
+import { browsable } from '../util/browsable.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8077;

@@ -2,25 +2,30 @@
  * `statuskit check URL`: a Nagios / Icinga plugin. Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, with
  * one line `STATUSKIT <STATE> - <text> | <perfdata>`. Every failure, including bad arguments, is
  * reported in that form: a monitoring system shows the line, not a stack trace.
+ *
+ * A service that cannot be reached or does not answer in time is CRITICAL (as check_http says, and
+ * as `watch` says); UNKNOWN is for what the plugin cannot judge: bad arguments, an answer without a
+ * document (401, 404, a redirect not followed, a body that is not JSON), a missing path.
  */
 
+import { fetchDocument } from '../client/fetch-document.js';
+import type { HttpResponse } from '../client/http.js';
+import {
+  errorText,
+  isStatusDocument,
+  MAX_DOCUMENT_DEPTH,
+  overallWord,
+  readDocument,
+} from '../client/read-document.js';
+import { failureLevel, RequestError } from '../client/request-error.js';
 import { getAtPath, parsePath } from '../tree/paths.js';
 import { documentComponents, failingComponents } from './components.js';
 import { type CommandContext, UsageError } from './context.js';
 import {
-  AUTH_OPTIONS,
-  documentRequest,
-  errorText,
-  fetchDocument,
-  isStatusDocument,
-  overallWord,
-  parseJson,
-} from './fetch-document.js';
-import { ConnectionError } from './http-client.js';
-import {
   CRITICAL,
   formatLine,
   judgeValue,
+  LEVEL_STATES,
   type NagiosState,
   perfItem,
   type Thresholds,
@@ -28,6 +33,7 @@ import {
   type Verdict,
 } from './nagios.js';
 import { parseRange } from './ranges.js';
+import { DOCUMENT_OPTIONS, documentRequest, redirectNotFollowed } from './request-flags.js';
 
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   let verdict: Verdict;
@@ -43,7 +49,7 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
 
 async function evaluate(ctx: CommandContext): Promise<Verdict> {
   const { values, positionals } = ctx.parse({
-    ...AUTH_OPTIONS,
+    ...DOCUMENT_OPTIONS,
     path: { type: 'string' },
     warn: { type: 'string', short: 'w' },
     crit: { type: 'string', short: 'c' },
@@ -59,38 +65,51 @@ async function evaluate(ctx: CommandContext): Promise<Verdict> {
   const pathText = values.path as string | undefined;
   const path = pathText === undefined ? undefined : parsePathOrUsage(pathText);
 
-  let response: Awaited<ReturnType<typeof fetchDocument>>;
+  let response: HttpResponse;
   try {
     response = await fetchDocument(request);
   } catch (error) {
-    if (error instanceof ConnectionError)
-      return { state: UNKNOWN, text: `${request.url}: ${error.message}`, perf: [] };
-    throw error;
+    if (!(error instanceof RequestError)) throw error;
+    const state = LEVEL_STATES[failureLevel(error.failure)];
+    return { state, text: `${request.url}: ${error.message}`, perf: [] };
   }
   const time = perfItem('time', response.elapsedMs / 1000, 's', '', '', '0');
   const withTime = (verdict: Verdict): Verdict => ({ ...verdict, perf: [...verdict.perf, time] });
 
-  const parsed = parseJson(response.body);
-  if (!parsed.ok || (response.status >= 400 && !isStatusDocument(parsed.value))) {
-    const reason = errorText(response.body);
-    const state: NagiosState = response.status >= 500 ? CRITICAL : UNKNOWN;
-    const text =
-      response.status >= 400
-        ? `HTTP ${response.status}${reason ? `: ${reason}` : ''}`
-        : 'the response is not JSON';
-    return withTime({ state, text, perf: [] });
-  }
+  const document = documentOf(response);
+  if ('state' in document) return withTime(document);
   const label = (values.label as string | undefined) ?? (pathText ? lastSegment(pathText) : 'status');
   if (path) {
-    const found = getAtPath(parsed.value, path);
+    const found = getAtPath(document.value, path);
     if (!found.found) return withTime({ state: UNKNOWN, text: `path "${pathText}" not found`, perf: [] });
     return withTime(judgeValue(label, found.value, thresholds));
   }
-  const word = overallWord(parsed.value);
+  const word = overallWord(document.value);
   if (word === undefined) {
     return withTime({ state: UNKNOWN, text: 'no status word in the document; use --path', perf: [] });
   }
-  return withTime(withComponents(judgeValue(label, word, thresholds), parsed.value));
+  return withTime(withComponents(judgeValue(label, word, thresholds), document.value));
+}
+
+/**
+ * The document to judge, or the verdict when the answer has none: a 5xx without a status document
+ * is CRITICAL (the service says it is failing); a redirect, a 4xx, a body that is not JSON or nests
+ * too deep are UNKNOWN (the plugin cannot read a status, most often a wrong URL or credentials).
+ */
+function documentOf(response: HttpResponse): { value: unknown } | Verdict {
+  const { status, body } = response;
+  const unknown = (text: string): Verdict => ({ state: UNKNOWN, text, perf: [] });
+  const redirect = redirectNotFollowed(response);
+  if (redirect) return unknown(`HTTP ${status}: ${redirect}`);
+  const document = readDocument(body);
+  if (document.kind === 'too-deep')
+    return unknown(`the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`);
+  if (document.kind === 'json' && (status < 400 || isStatusDocument(document.value)))
+    return { value: document.value };
+  if (status < 400) return unknown('the response is not JSON');
+  const reason = errorText(body);
+  const state: NagiosState = status >= 500 ? CRITICAL : UNKNOWN;
+  return { state, text: `HTTP ${status}${reason ? `: ${reason}` : ''}`, perf: [] };
 }
 
 /** Most failing components named in the text; beyond it, a count. */

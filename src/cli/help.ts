@@ -34,6 +34,7 @@ const AUTH_HELP = `Authentication:
       --digest               answer the server's Digest challenge (RFC 7616, SHA-256 or MD5)
   -t, --timeout DURATION     give up after this long (default 10s)
   -k, --insecure             accept any TLS certificate
+  -L, --follow               follow redirects (up to 5); credentials stay with the first origin
       --command CMD          ws:// URLs: the command sent after auth (default status; e.g. sysinfo)`;
 
 export const COMMAND_HELP: Record<string, string> = {
@@ -57,14 +58,19 @@ Examples:
 `,
   get: `Usage: statuskit get URL [--path P] [--pretty] [auth options]
 
-Fetches a document and prints it: coloured, indented JSON on a terminal, the raw body when piped.
---path extracts a value on the client, so it works with any JSON API. An unreachable server or an
-HTTP error exits 1 with a one-line reason on stderr (a 503 status document is still printed).
+Fetches a document and prints it: coloured, indented JSON on a terminal, the body as received
+when piped. --path extracts a value on the client, so it works with any JSON API. Control
+characters from the server never reach a terminal (they are shown as \\u001b escapes).
+
+Exit codes: 0 a JSON document was printed (with --raw: any 2xx body); 1 no document: the server
+is unreachable or slow, an HTTP error (a 503 status document is still printed), a redirect not
+followed, a body that is not JSON, a --path not found, a document nested deeper than 512 levels;
+2 bad arguments. Each failure is one line on stderr.
 
 Options:
       --path a.b.c    print only this value (dot path a.b[0] or JSON pointer /a/b/0)
       --pretty        indent the JSON even when piped
-      --raw           never indent or colour
+      --raw           print the body as received, JSON or not; never indent or colour
 ${AUTH_HELP}
 
 Examples:
@@ -79,7 +85,9 @@ Examples:
 A Nagios / Icinga plugin. Prints one line "STATUSKIT <STATE> - <text> | <perfdata>" and exits
 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Without --path the document's overall status word decides.
 A status word at --path maps to OK / WARNING / CRITICAL (maintenance is WARNING); a number is
-compared with the ranges; timeouts and unreachable hosts are UNKNOWN.
+compared with the ranges. An unreachable or silent service is CRITICAL (as check_http says);
+UNKNOWN is for what cannot be judged: bad arguments, 401/403/404, a redirect not followed (see
+--follow), a body that is not JSON, a missing path.
 
 Options:
       --path P          the value to judge
@@ -127,7 +135,9 @@ Options:
       --hook-timeout DUR     kill a command / abandon a webhook attempt after this (default 10s)
       --history FILE         record samples and transitions in this SQLite file (WAL)
       --retain DURATION      delete history older than this (default 30d)
-      --serve [HOST:]PORT    serve the targets as a status document at /status (host 127.0.0.1)
+      --serve [HOST:]PORT    serve the targets: a status document at /status, health probes,
+                             /metrics, the live feed and a dashboard at / (host 127.0.0.1);
+                             every URL is printed on stdout, /status first
       --once                 poll every target once, print a table, exit 0 OK, 1 WARNING,
                              2 CRITICAL, 3 UNKNOWN by the worst level
       --json                 with --once or history: print JSON instead of a table
@@ -153,10 +163,10 @@ SIGINT / SIGTERM stop polling, wait for running hooks (up to the hook timeout), 
 
 Examples:
   statuskit watch http://127.0.0.1:8077/status --interval 10s
-  statuskit watch api=https://api.example.com/v1/status --api-key "$KEY" --fail-after 3 \
+  statuskit watch api=https://api.example.com/v1/status --api-key "$KEY" --fail-after 3 \\
       --webhook https://hooks.example.com/statuskit --history watch.db --serve 8078
   statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_status
-  statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_state \
+  statuskit watch http://pbx:8077/status -u admin:secret --digest --path app.master.general.app_state \\
       --word =ok --word stopped=critical --word restarting=warning
   statuskit watch https://api.example.com/healthz --by-http-code
   statuskit watch --config watch.yaml --on-change 'logger -t statuskit "$STATUSKIT_TARGET $STATUSKIT_TO"'

@@ -1,4 +1,11 @@
-/** Printing JSON for people: indented, and coloured when the output is a terminal. */
+/**
+ * Printing JSON for people: indented, and coloured when the output is a terminal. On a terminal each
+ * token is made terminal-safe before it is painted: JSON.stringify escapes C0 controls but leaves C1
+ * and bidi controls raw, and the escapes it adds keep the text valid JSON with the same value.
+ * Callers bound the depth (client/read-document.ts): the writer recurses once per level.
+ */
+import { terminalSafe } from '../client/terminal-text.js';
+
 const COLOURS = {
   key: '\x1b[36m',
   string: '\x1b[32m',
@@ -14,7 +21,7 @@ export function prettyJson(value: unknown, colour: boolean): string {
 }
 
 function paint(kind: keyof typeof COLOURS, text: string): string {
-  return `${COLOURS[kind]}${text}${COLOURS.reset}`;
+  return `${COLOURS[kind]}${terminalSafe(text)}${COLOURS.reset}`;
 }
 
 function write(value: unknown, indent: string): string {

@@ -3,9 +3,12 @@
  * `get` and `check` never load the agent's dependencies and start quickly.
  */
 import { readFileSync } from 'node:fs';
-import { type CommandContext, type OptionSpec, parseCommandArgs, UsageError } from './context.js';
+import { createLogger } from '../client/log.js';
+import { terminalSafe } from '../client/terminal-text.js';
+import type { CommandContext } from './context.js';
 import { COMMAND_HELP, MAIN_HELP } from './help.js';
-import { createLogger } from './log.js';
+import { type OptionSpec, parseCommandArgs, UsageError } from './options.js';
+import { closest } from './suggest.js';
 
 type Command = (ctx: CommandContext) => Promise<number>;
 
@@ -26,7 +29,9 @@ const GLOBAL_OPTIONS: OptionSpec = {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const stdout = (text: string) => void process.stdout.write(text);
-  const stderr = (text: string) => void process.stderr.write(text);
+  // Everything on stderr is for people, and may quote a server: no terminal control gets through.
+  const stderr = (text: string) => void process.stderr.write(terminalSafe(text, 'block'));
+  const isTTY = process.stdout.isTTY === true;
   const globals = scanGlobals(argv);
   const commandName = globals.command && globals.command in COMMANDS ? globals.command : undefined;
   try {
@@ -35,7 +40,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return 0;
     }
     if (!commandName) {
-      if (globals.command) throw new UsageError(`unknown command "${globals.command}"`);
+      if (globals.command) throw new UsageError(unknownCommand(globals.command));
       (globals.help ? stdout : stderr)(MAIN_HELP);
       return globals.help ? 0 : 2;
     }
@@ -51,8 +56,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       env,
       log: createLogger({ quiet: globals.quiet, format }),
       stdout,
+      display: (text) => stdout(isTTY ? terminalSafe(text, 'block') : text),
       stderr,
-      isTTY: process.stdout.isTTY === true,
+      isTTY,
       parse: (options) => {
         const { values, positionals } = parseCommandArgs(args, { ...GLOBAL_OPTIONS, ...options });
         return { values, positionals };
@@ -69,6 +75,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     stderr(`statuskit: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+function unknownCommand(typed: string): string {
+  const meant = closest(typed, Object.keys(COMMANDS));
+  return `unknown command "${typed}"${meant ? `; did you mean ${meant}?` : ''}`;
 }
 
 interface Globals {

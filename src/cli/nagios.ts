@@ -2,6 +2,7 @@
  * The judgement of `statuskit check`, kept pure: an observed value and thresholds in, a Nagios state
  * and its one output line out.
  */
+import { terminalSafe } from '../client/terminal-text.js';
 import { type Level, parseWord } from '../model/index.js';
 import { alerts, type NagiosRange } from './ranges.js';
 
@@ -13,8 +14,8 @@ export type NagiosState = 0 | 1 | 2 | 3;
 
 export const STATE_NAMES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
 
-/** Maintenance is planned: it warns rather than pages. */
-const LEVEL_STATES: Record<Level, NagiosState> = {
+/** Maintenance is planned: it warns rather than pages (`check` and `watch --once` alike). */
+export const LEVEL_STATES: Record<Level, NagiosState> = {
   ok: OK,
   warning: WARNING,
   maintenance: WARNING,
@@ -88,14 +89,19 @@ export function perfItem(
   min = '',
   max = '',
 ): string {
-  const quoted = `'${label.replace(/'/g, "''")}'`;
+  // Component names come from the document: remote text, like the line's.
+  const quoted = `'${terminalSafe(label).replace(/'/g, "''")}'`;
   return `${quoted}=${round(value)}${unit};${warn};${crit};${min};${max}`;
 }
 
-/** The plugin's single output line. */
+/**
+ * The plugin's single output line. Its text quotes the server (words, error messages), and Nagios
+ * shows it to people: one line, no `|` (which starts the perfdata), no terminal controls.
+ */
 export function formatLine(verdict: Verdict): string {
   const perf = verdict.perf.length > 0 ? ` | ${verdict.perf.join(' ')}` : '';
-  return `STATUSKIT ${STATE_NAMES[verdict.state]} - ${verdict.text.replace(/[\r\n|]+/g, ' ')}${perf}`;
+  const text = terminalSafe(verdict.text).replace(/\|+/g, ' ');
+  return `STATUSKIT ${STATE_NAMES[verdict.state]} - ${text}${perf}`;
 }
 
 function asNumber(value: unknown): number | undefined {

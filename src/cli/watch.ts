@@ -5,6 +5,7 @@
  * With `--config`, SIGHUP reloads the file (src/watch/reload.ts).
  */
 import { parseJsonPath } from '../checks/json-path.js';
+import type { AuthFlags } from '../client/credentials.js';
 import type { ConfigProblem } from '../config/errors.js';
 import { isLevel, LEVELS, type Level, SEVERITY, worst } from '../model/levels.js';
 import { parseDuration } from '../util/duration.js';
@@ -23,16 +24,12 @@ import type { HistoryStore } from '../watch/store.js';
 import { formatSpan, formatTable } from '../watch/table.js';
 import { type TargetLayer, WEBHOOK_FORMATS, type WebhookFormat } from '../watch/target.js';
 import { type TargetView, Watcher } from '../watch/watcher.js';
-import { browsable } from './browsable.js';
 import { type CommandContext, type OptionSpec, UsageError } from './context.js';
-import { AUTH_OPTIONS } from './fetch-document.js';
-import { type AuthFlags, parseHeaderFlag } from './http-client.js';
-import { CRITICAL, type NagiosState, OK, UNKNOWN, WARNING } from './nagios.js';
-
-const { command: _wsCommand, ...TARGET_AUTH_OPTIONS } = AUTH_OPTIONS;
+import { LEVEL_STATES, type NagiosState, UNKNOWN } from './nagios.js';
+import { AUTH_OPTIONS, authFlags } from './request-flags.js';
 
 const WATCH_OPTIONS: OptionSpec = {
-  ...TARGET_AUTH_OPTIONS,
+  ...AUTH_OPTIONS,
   interval: { type: 'string' },
   path: { type: 'string' },
   word: { type: 'string', multiple: true },
@@ -64,15 +61,6 @@ const HISTORY_OPTIONS = new Set([
   'version',
   ...HISTORY_ONLY,
 ]);
-
-/** Maintenance is planned: it warns rather than pages (as in `statuskit check`). */
-const NAGIOS_STATES = {
-  ok: OK,
-  warning: WARNING,
-  maintenance: WARNING,
-  critical: CRITICAL,
-  unknown: UNKNOWN,
-};
 
 export async function watchCommand(ctx: CommandContext): Promise<number> {
   // A Nagios caller of `--once` must see UNKNOWN for bad input, never 2 (CRITICAL).
@@ -135,13 +123,13 @@ async function watchTargets(
 
 async function pollOnce(ctx: CommandContext, watcher: Watcher, plan: WatchPlan, json: boolean) {
   const views = await watcher.pollAll();
-  ctx.stdout(json ? `${JSON.stringify(views.map(sampleJson), null, 2)}\n` : `${onceTable(views)}\n`);
+  ctx.display(json ? `${JSON.stringify(views.map(sampleJson), null, 2)}\n` : `${onceTable(views)}\n`);
   const { timeoutMs, retries, backoffMs } = plan.hooks;
   // Hooks of a one-shot run get their whole retry schedule before the process ends.
   const bound = timeoutMs * (retries + 1) + backoffMs * (2 ** retries - 1) + 1000;
   await watcher.stop(bound, { abandonRetries: false });
   const level = views.reduce((acc, view) => worst(acc, view.last?.level ?? 'unknown'), 'ok' as Level);
-  return NAGIOS_STATES[level] as NagiosState;
+  return LEVEL_STATES[level] as NagiosState;
 }
 
 async function runUntilSignal(
@@ -160,7 +148,6 @@ async function runUntilSignal(
       return 1;
     }
   }
-  const origin = server && `http://${browsable(server.server.host)}:${server.server.port}`;
   const reloader = reloadFrom && (await startReloader(ctx, watcher, plan, reloadFrom));
   let shuttingDown = false;
   const onHangUp = () => {
@@ -178,12 +165,13 @@ async function runUntilSignal(
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  if (origin) ctx.stdout(`${origin}/status\n`);
+  // Every door, one per line, the status document first (as `serve` prints its own).
+  if (server) ctx.stdout(`${server.urls().join('\n')}\n`);
   watcher.start();
   ctx.log.info(`watching ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`, {
     targets: plan.targets.map((t) => `${t.name} ${t.displayUrl} every ${formatSpan(t.intervalMs)}`),
     ...(plan.history ? { history: plan.history } : {}),
-    ...(server ? { serve: origin, listen: `${server.server.host}:${server.server.port}` } : {}),
+    ...(server ? { serve: server.urls()[0], listen: `${server.server.host}:${server.server.port}` } : {}),
     pid: process.pid,
   });
   const signal = await stopSignal;
@@ -233,7 +221,7 @@ async function historyCommand(
     const { buildReport, reportJson, reportText } = await import('../watch/report.js');
     store = HistoryStore.openForReading(file);
     const report = buildReport(store, { start: end - sinceMs, end }, values.target as string | undefined);
-    ctx.stdout(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
+    ctx.display(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
     return 0;
   } catch (error) {
     if (!(error instanceof HistoryUnavailableError || (error as Error).name === 'UnknownTargetError'))
@@ -298,7 +286,7 @@ function commandLineSettings(
     path,
     words: customWords(values.word as string[] | undefined),
     byHttpCode: values['by-http-code'] === true ? true : undefined,
-    auth: authFlags(ctx, values),
+    auth: targetAuth(ctx, values),
     insecure: values.insecure === true ? true : undefined,
     failAfter: count(values['fail-after'] as string | undefined, '--fail-after'),
     recoverAfter: count(values['recover-after'] as string | undefined, '--recover-after'),
@@ -332,25 +320,9 @@ function customWords(flags: string[] | undefined): Map<string, Level> | undefine
   return words;
 }
 
-function authFlags(ctx: CommandContext, values: Record<string, unknown>): AuthFlags | undefined {
-  const headers = values.header as string[] | undefined;
-  for (const header of headers ?? []) {
-    try {
-      parseHeaderFlag(header);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  if (values.digest && values.user === undefined)
-    throw new UsageError('--digest needs --user login:password');
-  const auth: AuthFlags = {
-    apiKey: (values['api-key'] as string | undefined) ?? ctx.env.STATUSKIT_API_KEY,
-    apiKeyHeader: values['api-key-header'] as string | undefined,
-    headers,
-    token: (values.token as string | undefined) ?? ctx.env.STATUSKIT_TOKEN,
-    user: values.user as string | undefined,
-    digest: values.digest as boolean | undefined,
-  };
+/** The command line's credentials, undefined when none are given (a file's targets keep theirs). */
+function targetAuth(ctx: CommandContext, values: Record<string, unknown>): AuthFlags | undefined {
+  const auth = authFlags(ctx, values);
   return Object.values(auth).some((value) => value !== undefined) ? auth : undefined;
 }
 

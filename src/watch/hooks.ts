@@ -8,32 +8,13 @@
  */
 import { spawn } from 'node:child_process';
 import { redact } from '../access/redact.js';
-import type { Logger } from '../cli/log.js';
-import type { Level } from '../model/levels.js';
-import type { HookCommand, WatchTarget, WebhookFormat, WebhookSpec } from './target.js';
+import type { Logger } from '../client/log.js';
+import type { HookCommand, WatchTarget, WebhookSpec } from './target.js';
+import type { TransitionEvent } from './transition-event.js';
+import { type DeliveryOptions, postWebhook, webhookBody } from './webhook.js';
 
-export interface TransitionEvent {
-  target: string;
-  /** Credentials masked. */
-  url: string;
-  from?: Level;
-  to: Level;
-  message?: string;
-  word?: string;
-  httpCode?: number;
-  durationMs: number;
-  /** Epoch ms. */
-  at: number;
-}
-
-export interface HookOptions {
-  /** A command is killed after this long; a webhook attempt is abandoned after this long. */
-  timeoutMs: number;
-  /** Webhook retries after the first attempt. */
-  retries: number;
-  /** Wait before the first retry; doubles each time. */
-  backoffMs: number;
-}
+/** A command is killed after `timeoutMs`; a webhook attempt is abandoned after it, then retried. */
+export type HookOptions = DeliveryOptions;
 
 export const DEFAULT_HOOK_OPTIONS: HookOptions = { timeoutMs: 10_000, retries: 3, backoffMs: 1000 };
 
@@ -58,47 +39,6 @@ export function eventEnv(event: TransitionEvent): Record<string, string> {
   // The environment cannot carry NUL bytes; a remote message might.
   for (const key of Object.keys(env)) env[key] = env[key].replace(/\0/g, '');
   return env;
-}
-
-const LEVEL_MARKS: Record<Level, string> = {
-  ok: '✅',
-  warning: '⚠️',
-  maintenance: '🛠️',
-  critical: '🔴',
-  unknown: '❔',
-};
-
-/** One line for people: `🔴 api: ok → critical — ECONNREFUSED … (https://api.example.com/status)`. */
-export function eventLine(event: TransitionEvent): string {
-  const change = event.from === undefined ? `is ${event.to}` : `${event.from} → ${event.to}`;
-  const message = event.message ? ` — ${event.message}` : '';
-  return `${LEVEL_MARKS[event.to]} ${event.target}: ${change}${message} (${event.url})`;
-}
-
-/**
- * A webhook's body in its format: statuskit's event (`json`), or the message a chat tool's incoming
- * webhook posts — Slack (also Mattermost, Rocket.Chat) reads `text`, Discord reads `content`.
- */
-export function webhookBody(event: TransitionEvent, format: WebhookFormat = 'json'): Record<string, unknown> {
-  if (format === 'slack') return { text: eventLine(event) };
-  if (format === 'discord') return { content: eventLine(event) };
-  return eventBody(event);
-}
-
-/** The JSON a webhook receives. */
-export function eventBody(event: TransitionEvent): Record<string, unknown> {
-  return {
-    event: 'transition',
-    target: event.target,
-    url: event.url,
-    from: event.from ?? null,
-    to: event.to,
-    message: event.message ?? null,
-    word: event.word ?? null,
-    httpCode: event.httpCode ?? null,
-    durationMs: event.durationMs,
-    at: new Date(event.at).toISOString(),
-  };
 }
 
 export interface CommandOutcome {
@@ -152,81 +92,6 @@ export function runCommand(
     };
     child.once('error', (error) => finish({ code: null, signal: null, error: error.message }));
     child.once('close', (code, signal) => finish({ code, signal }));
-  });
-}
-
-export interface WebhookOutcome {
-  ok: boolean;
-  attempts: number;
-  status?: number;
-  error?: string;
-}
-
-/**
- * POSTs the event as JSON. Retries network errors, timeouts, 429 and 5xx with doubling waits; any
- * other answer is final. `stop` cuts the waits short (shutdown). Never rejects.
- */
-export async function postWebhook(
-  spec: WebhookSpec,
-  body: Record<string, unknown>,
-  options: HookOptions,
-  stop?: AbortSignal,
-): Promise<WebhookOutcome> {
-  const text = JSON.stringify(body);
-  let last: WebhookOutcome = { ok: false, attempts: 0 };
-  for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
-    if (attempt > 1 && !(await pause(options.backoffMs * 2 ** (attempt - 2), stop))) break;
-    last = { attempts: attempt, ...(await attemptPost(spec, text, options.timeoutMs)) };
-    if (last.ok || (last.status !== undefined && !retryable(last.status))) break;
-  }
-  return last;
-}
-
-async function attemptPost(
-  spec: WebhookSpec,
-  text: string,
-  timeoutMs: number,
-): Promise<Omit<WebhookOutcome, 'attempts'>> {
-  try {
-    const response = await fetch(spec.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'statuskit-watch', ...spec.headers },
-      body: text,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    return { ok: response.ok, status: response.status };
-  } catch (error) {
-    // fetch says only "fetch failed"; the reason (ECONNREFUSED, a bad port, …) is in its cause.
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const name = (error as Error).name;
-    return {
-      ok: false,
-      error:
-        name === 'TimeoutError'
-          ? `timed out after ${timeoutMs} ms`
-          : (cause?.code ?? cause?.message ?? (error as Error).message),
-    };
-  }
-}
-
-function retryable(status: number): boolean {
-  return status === 429 || status >= 500;
-}
-
-/** Resolves true after `ms`, false at once when `stop` is aborted. */
-function pause(ms: number, stop?: AbortSignal): Promise<boolean> {
-  if (stop?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onStop = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      stop?.removeEventListener('abort', onStop);
-      resolve(true);
-    }, ms);
-    stop?.addEventListener('abort', onStop, { once: true });
   });
 }
 

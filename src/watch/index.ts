@@ -7,15 +7,7 @@ export {
   type LevelSample,
 } from './availability.js';
 export { loadWatchConfig, parseWatchConfig, type WatchConfig, watchConfigSchema } from './config.js';
-export {
-  eventBody,
-  eventEnv,
-  HookDispatcher,
-  type HookOptions,
-  postWebhook,
-  runCommand,
-  type TransitionEvent,
-} from './hooks.js';
+export { eventEnv, HookDispatcher, type HookOptions, runCommand } from './hooks.js';
 export { type Judgement, judgeDocument } from './judge.js';
 export { type CommandLineSettings, planWatch, type WatchPlan } from './plan.js';
 export { loadPlan, type PlanLoad, WatchReloader } from './reload.js';
@@ -26,6 +18,7 @@ export { componentOf, serveWatcher } from './status-server.js';
 export { HistoryStore, type Sample, type TransitionRecord } from './store.js';
 export { resolveTarget, type WatchTarget } from './target.js';
 export { type ChangedTarget, diffSummary, diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
+export { eventBody, type TransitionEvent } from './transition-event.js';
 export { type Debounce, observe, type TargetState, type Transition } from './transitions.js';
 export {
   type TargetView,
@@ -34,3 +27,4 @@ export {
   type WatcherOptions,
   type WatcherSettings,
 } from './watcher.js';
+export { postWebhook, type WebhookOutcome, webhookBody } from './webhook.js';

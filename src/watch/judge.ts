@@ -9,7 +9,7 @@
  * - by its HTTP code alone, for plain health URLs and documents without an overall word (seed 000).
  */
 import { statusWord } from '../checks/statuskit.js';
-import { errorText } from '../cli/fetch-document.js';
+import { errorText } from '../client/read-document.js';
 import type { Level } from '../model/levels.js';
 import { parseWord } from '../model/vocabulary.js';
 

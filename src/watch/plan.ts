@@ -5,7 +5,7 @@
  * stay with the targets they were written for: the command line's with the typed URLs, the file's
  * with the file's targets.
  */
-import type { AuthFlags } from '../cli/http-client.js';
+import type { AuthFlags } from '../client/credentials.js';
 import type { TargetSettingsConfig, WatchConfig, WebhookConfig } from './config.js';
 import { DEFAULT_HOOK_OPTIONS, type HookOptions } from './hooks.js';
 import { DEFAULT_RETAIN_MS } from './retention.js';

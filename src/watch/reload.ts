@@ -6,7 +6,7 @@
  * held open by the running process: changing them needs a restart, which a warning says.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Logger } from '../cli/log.js';
+import type { Logger } from '../client/log.js';
 import type { ConfigProblem } from '../config/errors.js';
 import { loadWatchConfig } from './config.js';
 import { type CommandLineSettings, PlanError, planWatch, type WatchPlan } from './plan.js';

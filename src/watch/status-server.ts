@@ -15,21 +15,40 @@ import { renderPrometheusForAccept } from '../metrics/prometheus.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CheckOutcome } from '../model/result.js';
 import { createStatus, type RunningServer, type StatusKit } from '../status.js';
+import { browsable } from '../util/browsable.js';
 import { startsFresh } from './target-diff.js';
 import type { TargetView, Watcher } from './watcher.js';
 
 export interface WatchServer {
   status: StatusKit;
   server: RunningServer;
+  /** Every URL served, the status document first (`watch --serve` prints them). */
+  urls(): string[];
   close(): Promise<void>;
 }
+
+/** Where the watcher serves what, set here so the URL list cannot drift from what is served. */
+const DOORS = [
+  { scheme: 'http', path: '/status' },
+  { scheme: 'http', path: '/health/live' },
+  { scheme: 'http', path: '/health/ready' },
+  { scheme: 'http', path: '/metrics' },
+  { scheme: 'http', path: '/status/stream' },
+  { scheme: 'ws', path: '/api/health/ws' },
+  { scheme: 'http', path: '/' },
+] as const;
+const [STATUS, LIVE, READY, METRICS, SSE, WS, DASHBOARD] = DOORS.map((door) => door.path);
 
 export async function serveWatcher(
   watcher: Watcher,
   listen: { host: string; port: number },
 ): Promise<WatchServer> {
   const shown = new Set<string>();
-  const status = createStatus({ shutdownGrace: 2000, metrics: targetMetrics(watcher, shown) });
+  const status = createStatus({
+    shutdownGrace: 2000,
+    metrics: targetMetrics(watcher, shown),
+    paths: { status: STATUS, live: LIVE, ready: READY, metrics: METRICS },
+  });
   const show = (name: string) => {
     if (shown.has(name)) return;
     shown.add(name);
@@ -48,8 +67,10 @@ export async function serveWatcher(
     import('../live/index.js'),
     import('../dashboard/index.js'),
   ]);
-  const feed = createLiveFeed({ status, onError: () => {} });
-  status.addRoute(createDashboard({ status, title: 'statuskit watch' }));
+  const feed = createLiveFeed({ status, onError: () => {}, wsPath: WS, ssePath: SSE });
+  status.addRoute(
+    createDashboard({ status, title: 'statuskit watch', prefix: DASHBOARD, feedPath: WS, ssePath: SSE }),
+  );
   const server = await status.listen({
     host: listen.host,
     port: listen.port,
@@ -63,9 +84,12 @@ export async function serveWatcher(
       for (const change of diff.changed) if (startsFresh(change)) hide(change.target.name);
     },
   });
+  // A wildcard bind is not an address to open: show loopback instead.
+  const origin = (scheme: string) => `${scheme}://${browsable(server.host)}:${server.port}`;
   return {
     status,
     server,
+    urls: () => DOORS.map((door) => `${origin(door.scheme)}${door.path}`),
     close: async () => {
       unsubscribe();
       await feed.close();

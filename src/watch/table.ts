@@ -1,8 +1,10 @@
 /** Plain-text tables and spans for people, kept pure. */
+import { terminalSafe } from '../client/terminal-text.js';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, ...rows].map((row) => row.map(oneLine));
+  // Remote text may hold newlines or terminal controls: a cell shows neither.
+  const all = [header, ...rows].map((row) => row.map((cell) => terminalSafe(cell)));
   const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
   return all
     .map((row) =>
@@ -34,10 +36,4 @@ export function formatTime(epochMs: number): string {
 
 function pad(value: number): string {
   return String(value).padStart(2, '0');
-}
-
-/** Remote text may hold newlines or terminal escapes: a table cell shows neither. */
-function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
 }

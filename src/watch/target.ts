@@ -4,7 +4,7 @@
  * statuskit's. Credentials are the exception (see `resolveTarget`).
  */
 import { createRedactor } from '../access/redact.js';
-import type { AuthFlags } from '../cli/http-client.js';
+import { type AuthFlags, credentialSecrets } from '../client/credentials.js';
 import type { Level } from '../model/levels.js';
 import { type CustomWords, DEFAULT_STATUS_PATHS } from './judge.js';
 import type { Debounce } from './transitions.js';
@@ -85,7 +85,7 @@ export function resolveTarget(name: string, url: string, layers: readonly Target
     layers.find((layer) => layer[key] !== undefined)?.[key];
   const auth = pick('auth') ?? {};
   const path = pick('path');
-  const redact = createRedactor({ secrets: secretsOf(auth) });
+  const redact = createRedactor({ secrets: credentialSecrets(auth) });
   return {
     name,
     url,
@@ -134,14 +134,4 @@ function maskUserInfo(url: string): string {
   } catch {
     return url;
   }
-}
-
-function secretsOf(auth: AuthFlags): string[] {
-  const secrets = [auth.apiKey, auth.token];
-  if (auth.user?.includes(':')) secrets.push(auth.user.slice(auth.user.indexOf(':') + 1));
-  for (const header of auth.headers ?? []) {
-    const colon = header.indexOf(':');
-    if (colon > 0) secrets.push(header.slice(colon + 1).trim());
-  }
-  return secrets.filter((secret): secret is string => secret !== undefined && secret !== '');
 }

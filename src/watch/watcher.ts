@@ -8,16 +8,17 @@
  * state when its URL is the same; a target's state belongs to its name *and* URL, at a reload as at a
  * start from the history.
  */
-import type { Logger } from '../cli/log.js';
+import type { Logger } from '../client/log.js';
 import { SEVERITY } from '../model/levels.js';
 import type { CheckResult } from '../model/result.js';
 import type { CheckRunner } from '../tree/check-runner.js';
-import { HookDispatcher, type HookOptions, type TransitionEvent } from './hooks.js';
+import { HookDispatcher, type HookOptions } from './hooks.js';
 import { type ProbeFields, probeRunner } from './probe.js';
 import { pruneDue, retentionCutoff } from './retention.js';
 import type { HistoryStore, Sample, StoredTarget } from './store.js';
 import type { WatchTarget } from './target.js';
 import { diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
+import type { TransitionEvent } from './transition-event.js';
 import { INITIAL_STATE, observe, type TargetState, type Transition } from './transitions.js';
 
 /** What a reload may change. */

@@ -269,13 +269,27 @@ describe('statuskit check', () => {
     expect((await run(['check', plainUrl, '--path', 'a.b[2].c'])).code).toBe(1);
   });
 
+  // As Nagios' check_http says, and as `watch --once` says: a service that cannot be reached is down.
   it.each([
     [
-      'an unreachable host',
+      'a refused connection',
       () => ['http://127.0.0.1:1/status'],
-      /^STATUSKIT UNKNOWN - http:\/\/127\.0\.0\.1:1\/status: ECONNREFUSED/,
+      /^STATUSKIT CRITICAL - http:\/\/127\.0\.0\.1:1\/status: ECONNREFUSED/,
     ],
-    ['a timeout', () => [silentUrl, '--timeout', '300ms'], /^STATUSKIT UNKNOWN - .*timed out after 300 ms/],
+    ['a timeout', () => [silentUrl, '--timeout', '300ms'], /^STATUSKIT CRITICAL - .*timed out after 300 ms/],
+    [
+      'a name that does not resolve',
+      () => ['http://statuskit-test.invalid/status'],
+      /^STATUSKIT CRITICAL - .*ENOTFOUND/,
+    ],
+  ] as Array<[string, () => string[], RegExp]>)('is CRITICAL (exit 2) for %s', async (_name, args, line) => {
+    const result = await run(['check', ...args()]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(line);
+    expect(result.stdout.split('\n')).toHaveLength(2);
+  });
+
+  it.each([
     [
       'a refused login',
       () => [`${server.url}/status`],

@@ -14,15 +14,36 @@ export interface RunResult {
 
 /** Runs the CLI to completion. */
 export function run(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return completion(spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }));
+}
+
+/** A child's exit code and everything it wrote. */
+function completion(child: ChildProcess): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout?.on('data', (chunk) => (stdout += chunk));
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs the CLI with stdout and stderr on a pseudo-terminal (util-linux `script`), as a person at a
+ * terminal runs it: `isTTY` is true. The terminal turns each `\n` into `\r\n`; the result has
+ * line ends back as `\n` (a CRLF the program wrote included).
+ */
+export async function runInTerminal(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const result = await completion(
+    spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  return { ...result, stdout: result.stdout.replace(/\r+\n/g, '\n') };
 }
 
 export interface RunningAgent {

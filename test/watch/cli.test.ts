@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccess, digestAuth } from '../../src/access/index.js';
+import { wsCommand } from '../../src/client/ws-command.js';
 import { createStatus, type Level, type RunningServer } from '../../src/index.js';
 import { createLiveFeed } from '../../src/live/index.js';
 import { assertBuilt, configFile, type LogLine, run, startWatch } from './spawn-watch.js';
@@ -327,6 +328,71 @@ targets:
     expect(one.code).toBe(0);
     expect(await watch.stop('SIGINT')).toBe(0);
     seedUp = true;
+  });
+
+  it('--serve prints every URL it serves, the status document first, and each one answers', async () => {
+    flipLevel = 'ok';
+    const watch = startWatch([`flip=${flipUrl}`, '--interval', '100ms', '--serve', '127.0.0.1:0']);
+    try {
+      const urls = await watch.lines(7);
+      const origin = new URL(urls[0]).origin;
+      const doors = '/status /health/live /health/ready /metrics /status/stream /api/health/ws /'.split(' ');
+      const expected = doors.map(
+        (path) => `${path === '/api/health/ws' ? origin.replace('http', 'ws') : origin}${path}`,
+      );
+      expect(urls).toEqual(expected);
+      await watch.waitForLog((l) => l.msg === 'flip is ok', 'the first poll');
+      const answer = async (url: string) => {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        const type = response.headers.get('content-type') ?? '';
+        await response.body?.cancel();
+        return `${response.status} ${type.split(';')[0]}`;
+      };
+      expect(await answer(urls[0])).toBe('200 application/json');
+      expect(await answer(urls[1])).toMatch(/^200 /);
+      expect(await answer(urls[2])).toMatch(/^200 /);
+      expect(await answer(urls[3])).toBe('200 text/plain');
+      expect(await answer(urls[4])).toBe('200 text/event-stream');
+      expect(await answer(urls[6])).toBe('200 text/html');
+      // The WebSocket door answers seed 003's `status` command with the document.
+      const document = JSON.parse(await wsCommand({ url: urls[5], command: 'status', timeoutMs: 5000 }));
+      expect(document.targets.flip.status).toBe('ok');
+    } finally {
+      expect(await watch.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('a refused connection is CRITICAL for watch --once and for check alike; an unusable answer UNKNOWN', async () => {
+    const refused = `http://127.0.0.1:${await closedPort()}/status`;
+    const once = await run(['watch', '--once', '--json', `gone=${refused}`]);
+    const check = await run(['check', refused]);
+    expect([once.code, check.code]).toEqual([2, 2]);
+    expect(JSON.parse(once.stdout)[0]).toMatchObject({
+      level: 'critical',
+      message: expect.stringMatching(/^ECONNREFUSED/),
+    });
+    expect(check.stdout).toMatch(/^STATUSKIT CRITICAL - .*ECONNREFUSED/);
+    // A Digest target that offers no Digest challenge says nothing about the service: unknown.
+    const plain = `${seedBase}/health`;
+    const noChallenge = createServer((_req, res) =>
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' }).end(),
+    );
+    const noChallengeUrl = await listen(noChallenge);
+    try {
+      const onceDigest = await run(['watch', '--once', '--json', '-u', 'a:b', '--digest', noChallengeUrl]);
+      const checkDigest = await run(['check', noChallengeUrl, '-u', 'a:b', '--digest']);
+      expect([onceDigest.code, checkDigest.code]).toEqual([3, 3]);
+      expect(JSON.parse(onceDigest.stdout)[0]).toMatchObject({
+        level: 'unknown',
+        message: 'the server did not offer a Digest challenge',
+      });
+      expect(checkDigest.stdout).toMatch(
+        /^STATUSKIT UNKNOWN - .*the server did not offer a Digest challenge/,
+      );
+    } finally {
+      noChallenge.close();
+    }
+    expect((await run(['watch', '--once', plain])).code).toBe(0);
   });
 
   it('a target found down by the first poll alerts; one found ok does not', async () => {

@@ -247,7 +247,7 @@ describe('judging by the HTTP code', () => {
 describe('tables and spans', () => {
   it('aligns columns and keeps remote text on one line', () => {
     expect(formatTable(['A', 'BB'], [['long value', 'x\ny\x1b[31m']])).toBe(
-      'A           BB\nlong value  x y[31m',
+      'A           BB\nlong value  x y\\u001b[31m',
     );
   });
 

@@ -5,17 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/cli/log.js';
-import {
-  eventBody,
-  eventEnv,
-  HookDispatcher,
-  postWebhook,
-  runCommand,
-  type TransitionEvent,
-  webhookBody,
-} from '../../src/watch/hooks.js';
+import type { Logger } from '../../src/client/log.js';
+import { eventEnv, HookDispatcher, runCommand } from '../../src/watch/hooks.js';
 import { resolveTarget } from '../../src/watch/target.js';
+import { eventBody, type TransitionEvent } from '../../src/watch/transition-event.js';
+import { postWebhook, webhookBody } from '../../src/watch/webhook.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statuskit-watch-hooks-'));
 
@@ -128,6 +122,8 @@ describe('webhook formats', () => {
     });
     expect(webhookBody(event({ from: undefined, to: 'warning', message: undefined }), 'discord')).toEqual({
       content: '⚠️ api: is warning (http://127.0.0.1:9/status)',
+      allowed_mentions: { parse: [] },
+      flags: 4,
     });
     expect(webhookBody(event({ from: 'critical', to: 'ok', message: undefined }))).toEqual(
       eventBody(event({ from: 'critical', to: 'ok', message: undefined })),

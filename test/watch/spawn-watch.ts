@@ -25,6 +25,8 @@ export interface RunningWatch {
   waitForLog(match: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
   /** The first stdout line (the status URL with --serve). */
   firstLine(timeoutMs?: number): Promise<string>;
+  /** The first `count` stdout lines, once they are all there. */
+  lines(count: number, timeoutMs?: number): Promise<string[]>;
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -82,6 +84,15 @@ export function startWatch(args: string[], env: Record<string, string> = {}): Ru
     waitForLog: (match, what, timeoutMs = 8000) => waitFor(() => logs().find(match), what, timeoutMs),
     firstLine: (timeoutMs = 8000) =>
       waitFor(() => (stdout.includes('\n') ? stdout.split('\n')[0] : undefined), 'stdout line', timeoutMs),
+    lines: (count, timeoutMs = 8000) =>
+      waitFor(
+        () => {
+          const complete = stdout.split('\n').slice(0, -1);
+          return complete.length >= count ? complete.slice(0, count) : undefined;
+        },
+        `${count} stdout lines`,
+        timeoutMs,
+      ),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -1,7 +1,10 @@
 /**
- * The agent's logs go to stderr (stdout carries the URL list and command output): JSON lines for
- * machines, a readable line on a terminal. `quiet` keeps warnings and errors only.
+ * The logs of the agent and the watcher go to stderr (stdout carries the URL list and command
+ * output): JSON lines for machines, kept exact, and a readable line for people, in which remote
+ * text (a target's message, a status word) is made terminal-safe. `quiet` keeps warnings and errors.
  */
+import { terminalSafe } from './terminal-text.js';
+
 export type LogLevel = 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -41,11 +44,15 @@ function jsonLine(level: LogLevel, message: string, fields: Record<string, unkno
 
 function textLine(level: LogLevel, message: string, fields: Record<string, unknown>, time: Date): string {
   const tag = level === 'info' ? '' : `${level.toUpperCase()} `;
-  let line = `${time.toISOString().slice(11, 19)} ${tag}${message}`;
+  let line = `${time.toISOString().slice(11, 19)} ${tag}${terminalSafe(message)}`;
   const lists: string[] = [];
   for (const [key, value] of Object.entries(fields)) {
-    if (Array.isArray(value)) lists.push(...value.map((item) => `\n  ${String(item)}`));
-    else line += ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    if (Array.isArray(value)) lists.push(...value.map((item) => `\n  ${terminalSafe(String(item))}`));
+    else line += ` ${terminalSafe(key)}=${terminalSafe(fieldText(value))}`;
   }
   return line + lists.join('');
+}
+
+function fieldText(value: unknown): string {
+  return typeof value === 'string' ? value : String(JSON.stringify(value));
 }

@@ -1,9 +1,10 @@
 /**
- * `statuskit get ws://...`: seed 003's protocol. Connect, send `auth <credential>` when one is given
- * and wait for `ok`, send one command (`sysinfo`, `status`, ...), print the first answer, close.
+ * One command over seed 003's WebSocket protocol (`statuskit get ws://…`, ws:// watch targets):
+ * connect, send `auth <credential>` when one is given and wait for `ok`, send the command
+ * (`status`, `sysinfo`, …), resolve with the first answer, close.
  */
 import WebSocket from 'ws';
-import { ConnectionError } from './http-client.js';
+import { RequestError } from './request-error.js';
 
 export interface WsRequest {
   url: string;
@@ -24,10 +25,13 @@ export function wsCommand(request: WsRequest): Promise<string> {
     });
     let stage: 'auth' | 'command' = request.credential ? 'auth' : 'command';
     const timer = setTimeout(
-      () => fail(new ConnectionError(`timed out after ${request.timeoutMs} ms`, true)),
+      () => fail(new RequestError(`timed out after ${request.timeoutMs} ms`, 'timeout')),
       request.timeoutMs,
     );
-    const onAbort = () => fail(new ConnectionError('aborted'));
+    const onAbort = () => {
+      const reason: unknown = request.signal?.reason;
+      fail(reason instanceof Error ? reason : new RequestError('aborted', 'aborted'));
+    };
     const done = () => {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
@@ -39,7 +43,7 @@ export function wsCommand(request: WsRequest): Promise<string> {
       done();
       reject(error);
     };
-    if (request.signal?.aborted) return fail(new ConnectionError('aborted'));
+    if (request.signal?.aborted) return onAbort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('open', () => {
       socket.send(stage === 'auth' ? `auth ${request.credential}` : request.command);
@@ -48,7 +52,7 @@ export function wsCommand(request: WsRequest): Promise<string> {
       const text = data.toString();
       if (stage === 'auth') {
         if (text.trim() !== 'ok')
-          return fail(new ConnectionError(`authentication refused: ${oneLine(text)}`));
+          return fail(new RequestError(`authentication refused: ${oneLine(text)}`, 'unusable'));
         stage = 'command';
         socket.send(request.command);
         return;
@@ -57,13 +61,19 @@ export function wsCommand(request: WsRequest): Promise<string> {
       resolve(text);
     });
     socket.on('unexpected-response', (_req, res) =>
-      fail(new ConnectionError(`HTTP ${res.statusCode} on WebSocket upgrade`)),
+      fail(new RequestError(`HTTP ${res.statusCode} on WebSocket upgrade`, 'unusable')),
     );
-    socket.on('error', (error) =>
-      fail(new ConnectionError((error as NodeJS.ErrnoException).code ?? error.message)),
-    );
+    socket.on('error', (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      fail(new RequestError(code ?? error.message, 'unreachable', code));
+    });
     socket.on('close', (code, reason) =>
-      fail(new ConnectionError(`connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`)),
+      fail(
+        new RequestError(
+          `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`,
+          'unreachable',
+        ),
+      ),
     );
   });
 }
