@@ -20,8 +20,10 @@ export * from './formats.js';
 export { PRESSURE_RESOURCES, type PressureResource } from './pressure.js';
 export { parseMeminfo, parseMounts, parseNetDev, parsePressure, parseProcStat } from './proc-parse.js';
 export type * from './types.js';
+export type { EventLoopDelayHistogram } from './process.js';
 export {
   createVitals,
+  type VitalsReadOptions,
   VIEW_NAMES,
   Vitals,
   type VitalsOptions,
