@@ -87,6 +87,22 @@ describe('the default agent between two samples', () => {
     );
     keepAlive.destroy();
   });
+
+  it('renders /metrics once per second at most: back-to-back scrapes get the same bytes', async () => {
+    running = await serve(['--quiet']);
+    const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    // process_uptime_seconds moves every microsecond, so only a cached rendering repeats; a pair may
+    // straddle the end of a cache interval, hence a few tries.
+    let repeated = false;
+    for (let attempt = 0; attempt < 10 && !repeated; attempt++) {
+      const first = await get(`${running.base}/metrics`, keepAlive);
+      const second = await get(`${running.base}/metrics`, keepAlive);
+      expect(first.body).toMatch(/^process_uptime_seconds \d/m);
+      repeated = first.body === second.body;
+    }
+    keepAlive.destroy();
+    expect(repeated).toBe(true);
+  });
 });
 
 /**
