@@ -11,7 +11,7 @@ const BENCHES = {
   access: ['bench/access/authorize.ts'],
   limits: ['bench/limits/decision.ts'],
   live: ['bench/live/broadcast.ts'],
-  agent: ['bench/agent/startup.ts'],
+  agent: ['bench/agent/startup.ts', 'bench/agent/throughput.ts', 'bench/vitals/snapshot.ts'],
 };
 
 const wanted = process.argv.slice(2);

@@ -26,33 +26,80 @@ function itgrixTime(date = new Date()): string {
   );
 }
 
+/** What the providers show; rebuilt on each tick and state change, the same objects in between. */
+interface Figures {
+  c2c: Record<string, unknown>;
+  callsQueue: { calls: number; lock: string };
+  crmManager: Record<string, unknown>;
+  usersCache: Record<string, unknown>;
+  lock: string;
+  pbx: Record<string, unknown>;
+}
+
 class Simulation {
   state: AppState = '';
   err = '<nil>';
   statusUpdated = itgrixTime();
   lastId = 713065;
   calls = 0;
+  figures = this.build();
   private timer = setInterval(() => this.tick(), 1000).unref();
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Called after every change of state, so the application's check can run at once. */
+  onChange: () => void = () => {};
 
   tick() {
     if (this.state === '') {
       this.lastId += Math.floor(Math.random() * 5);
       this.calls = Math.max(0, this.calls + Math.round(Math.random() * 2 - 1));
     }
+    this.figures = this.build();
   }
 
   set(state: AppState, err = '<nil>') {
     this.state = state;
     this.err = err;
     this.statusUpdated = itgrixTime();
+    this.figures = this.build();
     clearTimeout(this.restartTimer);
     // A restart finishes by itself after a short wait, as the real module's reconnects do.
     if (state === 'restarting') this.restartTimer = setTimeout(() => this.set(''), 3000).unref();
+    this.onChange();
   }
 
   lock(): string {
     return `locked in ${200 + Math.floor(Math.random() * 300)}ns`;
+  }
+
+  build(): Figures {
+    const running = this.state === '';
+    return {
+      c2c: { connected: running, on: true, portal: '', stayon: false, url: '' },
+      callsQueue: { calls: this.calls, lock: this.lock() },
+      crmManager: {
+        batch_queue: 0,
+        connector: {
+          app_type: 'LicenseType_Subscription',
+          authseq: { err: '<nil>', sequences: 0 },
+          on: running,
+          portal: '',
+        },
+        on: true,
+      },
+      usersCache: { last_updated: this.statusUpdated, phones: 39, users: 120 },
+      lock: this.lock(),
+      pbx: {
+        ami: { logged_in: running, on: true, pending_actions: 0 },
+        cel_queue: { calls: 0, pending_events: 0 },
+        db: { connected: this.state !== 'stopped', dbConnector: { on: true } },
+        fmc_cache: { last_refresh: this.statusUpdated, phones: 39 },
+        last_id: this.lastId,
+        on: true,
+        parked: 0,
+        sql_parser: { originated: 0, transfer_bridges: 0 },
+        trunks: 2,
+      },
+    };
   }
 
   stop() {
@@ -83,28 +130,15 @@ export async function start({ port = 8077, host = '127.0.0.1' }: { port?: number
     },
   });
   const on = (path: string, value: unknown) => status.value(path, value);
-  status.provider('app.c2c', () => ({
-    connected: sim.state === '',
-    on: true,
-    portal: '',
-    stayon: false,
-    url: '',
-  }));
-  status.provider('app.calls_queue', () => ({ calls: sim.calls, lock: sim.lock() }));
+  // Providers serve the simulation's figures of the latest tick: the document (and its cached
+  // bytes) changes once a second at most, as with the agent's vitals.
+  status.provider('app.c2c', () => sim.figures.c2c);
+  status.provider('app.calls_queue', () => sim.figures.callsQueue);
   status.provider('app.calls_storage.calls', () => sim.calls);
   on('app.crm.host', '');
-  status.provider('app.crm.manager', () => ({
-    batch_queue: 0,
-    connector: {
-      app_type: 'LicenseType_Subscription',
-      authseq: { err: '<nil>', sequences: 0 },
-      on: sim.state === '',
-      portal: '',
-    },
-    on: true,
-  }));
+  status.provider('app.crm.manager', () => sim.figures.crmManager);
   on('app.crm.on', true);
-  status.provider('app.crm.users_cache', () => ({ last_updated: sim.statusUpdated, phones: 39, users: 120 }));
+  status.provider('app.crm.users_cache', () => sim.figures.usersCache);
   on('app.crm_type', 'bitrix');
   on('app.customizer', {
     enabled: true,
@@ -135,28 +169,20 @@ export async function start({ port = 8077, host = '127.0.0.1' }: { port?: number
     on: true,
     soft_mode: 'ready',
   });
-  status.provider('app.lock', () => sim.lock());
-  // The application's own state is a check: its level is app_status, its fields the rest.
-  status.check(
+  status.provider('app.lock', () => sim.figures.lock);
+  // The application's own state is a check: its level is app_status, its fields the rest. It runs
+  // in the background and again on every change of state, never per request.
+  const general = status.check(
     'app.master.general',
     () => ({
       level: sim.state === '' ? 'ok' : sim.state === 'restarting' ? 'warning' : 'critical',
       fields: { app_err: sim.err, app_state: sim.state, app_status_updated: sim.statusUpdated },
     }),
-    { render: { statusKey: 'app_status' } },
+    { interval: '1s', render: { statusKey: 'app_status' } },
   );
+  sim.onChange = () => void general.run();
   status.provider('app.originated', () => 0);
-  status.provider('app.pbx', () => ({
-    ami: { logged_in: sim.state === '', on: true, pending_actions: 0 },
-    cel_queue: { calls: 0, pending_events: 0 },
-    db: { connected: sim.state !== 'stopped', dbConnector: { on: true } },
-    fmc_cache: { last_refresh: sim.statusUpdated, phones: 39 },
-    last_id: sim.lastId,
-    on: true,
-    parked: 0,
-    sql_parser: { originated: 0, transfer_bridges: 0 },
-    trunks: 2,
-  }));
+  status.provider('app.pbx', () => sim.figures.pbx);
   status.provider('app.restarting', () => sim.state === 'restarting');
   on('app.version', 'Itgrix_bx v3.10.12');
   on('instance', {
@@ -181,6 +207,7 @@ export async function start({ port = 8077, host = '127.0.0.1' }: { port?: number
     if (state === 'stopped')
       sim.set('stopped', 'pbx: AMI connection lost: dial tcp 127.0.0.1:5038: connect: connection refused');
     else sim.set(state === 'running' ? '' : 'restarting');
+    await general.run(); // the next read shows the new state
     return { status: 204, headers: {}, body: '' };
   });
 

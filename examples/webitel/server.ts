@@ -30,8 +30,8 @@ class Simulation {
     this.sessionsSinceStartup += Math.round(Math.random() * 3);
   }
 
-  freeSwitchText(): string {
-    const up = process.uptime();
+  /** FreeSWITCH's `status` text for a process up `up` seconds. */
+  freeSwitchText(up: number): string {
     const h = Math.floor(up / 3600);
     const m = Math.floor((up % 3600) / 60);
     const s = Math.floor(up % 60);
@@ -54,10 +54,8 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   const token = process.env.WEBITEL_TOKEN ?? DEFAULT_TOKEN;
   const key = process.env.WEBITEL_KEY ?? DEFAULT_KEY;
   const sim = new Simulation();
-  const vitals = createVitals({ disks: false });
-  process.on('SIGUSR2', () => {
-    sim.consoleUp = !sim.consoleUp;
-  });
+  // The sampler's tick feeds every vitals figure below: the document changes once a second at most.
+  const vitals = createVitals({ disks: false }).start();
 
   const status = createStatus({
     access: createAccess({
@@ -75,19 +73,24 @@ export async function start({ port = 0, host = '127.0.0.1' }: { port?: number; h
   status.provider('userSessions', () => sim.userSessions);
   status.provider('maxUserSessions', () => sim.maxUserSessions);
   status.provider('domainSessions', () => sim.domainSessions);
-  status.provider('processUpTimeSec', () => process.uptime());
-  status.check(
+  status.provider('processUpTimeSec', () => vitals.process().uptime);
+  const wConsole = status.check(
     'wConsole',
     () => ({
       level: sim.consoleUp ? 'ok' : 'critical',
       fields: { apiQueue: 0, cmdQueue: 0, version: '3.2.0', sid: '29e1b260-d7da-11dd-829b-54a05079cad2\n' },
     }),
-    // The console's own words; its outage must not turn Webitel's status endpoint into a 503.
-    { critical: false, render: { words: { ok: 'Connected', critical: 'Disconnected' } } },
+    // The console's own words; its outage must not turn Webitel's status endpoint into a 503. Run
+    // in the background (not per request) and again whenever the connection changes.
+    { critical: false, interval: '1s', render: { words: { ok: 'Connected', critical: 'Disconnected' } } },
   );
+  process.on('SIGUSR2', () => {
+    sim.consoleUp = !sim.consoleUp;
+    void wConsole.run();
+  });
   status.mount('system', vitals.view('webitelSystem'));
   status.provider('crashCount', () => String(sim.crashCount));
-  status.provider('freeSWITCH', () => sim.freeSwitchText());
+  status.provider('freeSWITCH', () => sim.freeSwitchText(vitals.process().uptime));
   status.value('nodeVersion', process.version);
 
   const server = await status.listen({ port, host });

@@ -13,11 +13,13 @@ import type { MetricsRenderer, Route } from '../http/handler.js';
 import { parseRequestTarget } from '../http/target.js';
 import type { LiveFeed } from '../live/index.js';
 import { MetricsRegistry, metricsEndpoint } from '../metrics/index.js';
+import { TimedCache } from '../metrics/render-cache.js';
 import type { CheckFunction } from '../model/index.js';
 import { createStatus, type StatusKit, type StatusOptions } from '../status.js';
 import type { CheckOptions } from '../tree/check-runner.js';
 import { overallStatus } from '../tree/leaves.js';
 import type { NodeOptions } from '../tree/nodes.js';
+import { optionalDuration } from '../util/duration.js';
 import {
   cpuCheck,
   createVitals,
@@ -70,7 +72,11 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
   const registry = config.metrics === false ? undefined : new MetricsRegistry();
   const vitalsConfig = config.vitals === false ? undefined : (config.vitals ?? {});
   const needsVitals = vitalsConfig !== undefined || usesVitalsKinds(config);
-  const vitals = needsVitals ? createVitals({ intervalMs: vitalsConfig?.interval ?? 1000 }) : undefined;
+  // The sampler runs whenever the agent has vitals: requests, scrapes and checks then read its
+  // latest tick, never /proc, and the document stays byte-identical between ticks.
+  const vitals = needsVitals
+    ? createVitals({ intervalMs: vitalsConfig?.interval ?? 1000 }).start()
+    : undefined;
   const status = createStatus(statusOptions(config, registry, await accessOf(config)));
   mountIdentity(status, config);
   if (vitals && vitalsConfig) mountVitals(status, vitals, vitalsConfig);
@@ -91,11 +97,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
-    // The `metrics` topic carries the event-loop and PSI readings too, so the dashboard charts them.
-    const metrics = () => ({
-      ...(registry?.readStatus() ?? {}),
-      ...(vitals ? { eventLoop: vitals.process().eventLoop, pressure: systemPressure(vitals) } : {}),
-    });
+    const metrics = metricsTopic(registry, vitals, metricsCacheOf(config));
     return createLiveFeed({ ...(config.live || {}), status, vitals, sources: { metrics } });
   });
   if (config.dashboard !== false) status.addRoute(lazyDashboard(status, config, livePaths));
@@ -173,7 +175,6 @@ function mountIdentity(status: StatusKit, config: AgentConfig): void {
 type VitalsConfig = Exclude<NonNullable<AgentConfig['vitals']>, false>;
 
 function mountVitals(status: StatusKit, vitals: Vitals, config: VitalsConfig): void {
-  vitals.start();
   const base = config.mount ?? 'host';
   status.mount(`${base}.system`, vitals.view('host'));
   status.mount(`${base}.cpus`, vitals.view('cpus'));
@@ -282,6 +283,21 @@ function systemPressure(vitals: Vitals) {
   return cpu || memory || io ? { cpu, memory, io } : undefined;
 }
 
+/**
+ * The live `metrics` topic: the registry's readings, with the event-loop and PSI figures so the
+ * dashboard charts them. Built at most once per `/metrics` cache interval, however many
+ * subscribers and WebSocket `metrics` commands ask; the vitals come from the sampler's tick.
+ */
+function metricsTopic(registry: MetricsRegistry | undefined, vitals: Vitals | undefined, cacheMs: number) {
+  const cache = new TimedCache<'metrics', Record<string, unknown>>(cacheMs);
+  return () =>
+    cache.get('metrics', () => ({
+      ...(registry?.readStatus() ?? {}),
+      ...(vitals ? { eventLoop: vitals.process().eventLoop, pressure: systemPressure(vitals) } : {}),
+    }));
+}
+
+/** Host gauges read the sampler's latest tick: a scrape reads no /proc file. */
 function registerVitalsGauges(registry: MetricsRegistry, vitals: Vitals): void {
   const gauge = (name: string, help: string, read: () => number) => registry.gauge(name, read, { help });
   gauge(
@@ -296,23 +312,12 @@ function registerVitalsGauges(registry: MetricsRegistry, vitals: Vitals): void {
   registerPressureGauges(gauge, vitals);
 }
 
-/**
- * PSI averages over 60 s, where the kernel has them. One reading serves every series of a scrape
- * (each gauge would otherwise read the three files again).
- */
+/** PSI averages over 60 s, for the series the kernel has (all five share the sampler's one reading). */
 function registerPressureGauges(
   gauge: (name: string, help: string, read: () => number) => void,
   vitals: Vitals,
 ): void {
-  let reading = vitals.pressure();
-  let readAt = Date.now();
-  const latest = () => {
-    if (Date.now() - readAt > 500) {
-      reading = vitals.pressure();
-      readAt = Date.now();
-    }
-    return reading;
-  };
+  const present = vitals.pressure();
   const series = [
     ['cpu', 'some'],
     ['memory', 'some'],
@@ -321,17 +326,26 @@ function registerPressureGauges(
     ['io', 'full'],
   ] as const;
   for (const [resource, kind] of series) {
-    if (!reading[resource]?.[kind]) continue;
+    if (!present[resource]?.[kind]) continue;
     gauge(
       `host.pressure.${resource}.${kind}.avg60.percent`,
       `Share of the last 60 s in which ${kind === 'some' ? 'some' : 'all non-idle'} tasks stalled on ${resource} (PSI)`,
-      () => latest()[resource]?.[kind]?.avg60 ?? 0,
+      () => vitals.pressure()[resource]?.[kind]?.avg60 ?? 0,
     );
   }
 }
 
+/** The agent caches `/metrics` renderings for 1 s unless `metrics.cache` says otherwise. */
+const AGENT_METRICS_CACHE = '1s';
+
+function metricsCacheOf(config: AgentConfig): number {
+  const cache = typeof config.metrics === 'object' ? config.metrics.cache : undefined;
+  return optionalDuration(cache ?? AGENT_METRICS_CACHE, 0, 'metrics.cache');
+}
+
 function metricsRenderer(registry: MetricsRegistry, config: AgentConfig): MetricsRenderer {
-  return metricsEndpoint(registry, typeof config.metrics === 'object' ? config.metrics : {});
+  const options = typeof config.metrics === 'object' ? config.metrics : {};
+  return metricsEndpoint(registry, { ...options, cache: metricsCacheOf(config) });
 }
 
 async function accessOf(config: AgentConfig): Promise<AccessControl | undefined> {

@@ -193,7 +193,7 @@ const vitals = z.union([
     mount: z.string().optional(),
     /** Where the agent's own process vitals appear. Default `process`; `false` for none. */
     processMount: z.union([z.string(), z.literal(false)]).optional(),
-    /** Background sampling interval. Default 1 s; windows are also closed on read when older. */
+    /** Background sampling interval (default 1 s): every read between two ticks serves the latest one. */
     interval: duration.optional(),
     /** Threshold checks mounted under `checks.*`; `false` turns one off. */
     disk: z.union([z.literal(false), vitalsOptions('disk', { ...diskOptions, ...runnerOptions })]).optional(),
@@ -297,6 +297,8 @@ const metrics = z.union([
     prefix: z.string().optional(),
     processMetrics: z.boolean().optional(),
     meterRates: z.boolean().optional(),
+    /** `/metrics` renderings are served this long before rendering again. Default 1 s; 0 renders every scrape. */
+    cache: duration.optional(),
   }),
 ]);
 

@@ -1,8 +1,25 @@
 import type { MetricsRenderer } from '../http/handler.js';
 import { formatPath } from '../tree/paths.js';
 import { checkNodes, type Snapshot } from '../tree/snapshot.js';
-import { type PrometheusCheck, type PrometheusOptions, renderPrometheusForAccept } from './prometheus.js';
+import { type Duration, optionalDuration } from '../util/duration.js';
+import {
+  type PrometheusCheck,
+  type PrometheusDocument,
+  type PrometheusOptions,
+  renderPrometheus,
+  wantsOpenMetrics,
+} from './prometheus.js';
 import type { MetricsRegistry } from './registry.js';
+import { TimedCache } from './render-cache.js';
+
+export interface MetricsEndpointOptions extends Omit<PrometheusOptions, 'openMetrics' | 'checks'> {
+  /**
+   * Serve a rendering for this long before rendering again (per format: text 0.0.4 and
+   * OpenMetrics are cached apart). Default 0: every scrape renders. The agent uses `1s`, so a flood
+   * of scrapes costs one rendering a second; a new value or check level shows up at most this late.
+   */
+  cache?: Duration;
+}
 
 /**
  * What `/metrics` serves: the registry plus every check of the current snapshot
@@ -11,11 +28,15 @@ import type { MetricsRegistry } from './registry.js';
  */
 export function metricsEndpoint(
   registry: MetricsRegistry,
-  options: Omit<PrometheusOptions, 'openMetrics' | 'checks'> = {},
+  { cache, ...options }: MetricsEndpointOptions = {},
 ): MetricsRenderer {
+  const renderings = new TimedCache<boolean, PrometheusDocument>(optionalDuration(cache, 0, 'metrics cache'));
   return {
     render(accept: string | undefined, snapshot: Snapshot) {
-      return renderPrometheusForAccept(registry, accept, { ...options, checks: checkReadings(snapshot) });
+      const openMetrics = wantsOpenMetrics(accept);
+      return renderings.get(openMetrics, () =>
+        renderPrometheus(registry, { ...options, openMetrics, checks: checkReadings(snapshot) }),
+      );
     },
   };
 }

@@ -31,6 +31,7 @@ export { Histogram, type HistogramOptions } from './histogram.js';
 export type { JsonForm, MetricOptions } from './json-form.js';
 export { KeyedCounter, type KeyedCounterOptions } from './keyed-counter.js';
 export { Meter, type MeterOptions, type MeterServletJSON, type MeterStatus } from './meter.js';
+export type { Metric, MetricKind, MetricSet } from './metric.js';
 export { prometheusName } from './names.js';
 export {
   escapeLabel as escapePrometheusLabel,
@@ -44,8 +45,6 @@ export {
   wantsOpenMetrics,
 } from './prometheus.js';
 export {
-  type Metric,
-  type MetricKind,
   MetricsRegistry,
   type MetricsRegistryOptions,
   type RegisteredMetric,

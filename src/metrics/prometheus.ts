@@ -1,8 +1,9 @@
 import { type Level, SEVERITY } from '../model/index.js';
 import type { KeyedCounter } from './keyed-counter.js';
 import type { Meter } from './meter.js';
+import type { Metric } from './metric.js';
 import { readProcessVitals } from './process-vitals.js';
-import type { Metric, MetricsRegistry } from './registry.js';
+import type { MetricsRegistry } from './registry.js';
 import { type HistogramStats, QUANTILES } from './snapshot.js';
 import type { Timer } from './timer.js';
 

@@ -6,12 +6,12 @@ import { Histogram, type HistogramOptions } from './histogram.js';
 import { checkJsonForm, type JsonForm, type MetricOptions } from './json-form.js';
 import { KeyedCounter, type KeyedCounterOptions } from './keyed-counter.js';
 import { Meter } from './meter.js';
+import type { Metric, MetricKind, MetricSet } from './metric.js';
 import { checkMetricName, prometheusName } from './names.js';
 import { RequestMetrics, type RequestMetricsOptions } from './requests.js';
 import { Timer, type TimerOptions } from './timer.js';
 
-export type Metric = Counter | Gauge | Meter | Histogram | Timer | KeyedCounter | Derived;
-export type MetricKind = Metric['kind'];
+export type { Metric, MetricKind, MetricSet } from './metric.js';
 
 export interface MetricsRegistryOptions {
   /** Clock for every metric created here (default: the shared `performance.now()` clock). */
@@ -77,20 +77,23 @@ export class MetricsRegistry {
 
   /** Request meters (seed 001's `requests.<name>`), their parts registered under `name.*`. */
   requests(name: string, options: Omit<RequestMetricsOptions, 'clock'> = {}): RequestMetrics {
-    return new RequestMetrics({ ...options, clock: this.clock, registry: this, name });
+    return this.registerAll(name, new RequestMetrics({ ...options, clock: this.clock }));
+  }
+
+  /**
+   * Adds every part of a set as `<name>.<part>`. All or nothing: when one part's name is taken,
+   * none is registered.
+   */
+  registerAll<S extends MetricSet>(name: string, set: S): S {
+    const parts = [...set.metricParts()].map(([part, metric]) => [`${name}.${part}`, metric] as const);
+    for (const [full] of parts) this.checkFree(full);
+    for (const [full, metric] of parts) this.register(full, metric);
+    return set;
   }
 
   /** Adds a metric created elsewhere. */
   register<M extends Metric>(name: string, metric: M): M {
-    checkMetricName(name);
-    if (this.byName.has(name)) throw new TypeError(`metric ${JSON.stringify(name)} is already registered`);
-    const promName = prometheusName(name);
-    const clash = this.byPrometheusName.get(promName);
-    if (clash !== undefined) {
-      throw new TypeError(
-        `metric ${JSON.stringify(name)} and ${JSON.stringify(clash)} share the Prometheus name ${promName}`,
-      );
-    }
+    const promName = this.checkFree(name);
     this.byName.set(name, { name, prometheusName: promName, metric });
     this.byPrometheusName.set(promName, name);
     return metric;
@@ -136,6 +139,20 @@ export class MetricsRegistry {
     };
     for (const { name, metric } of this.byName.values()) addToServletDocument(doc, name, metric);
     return doc;
+  }
+
+  /** Throws unless `name` is valid and neither it nor its Prometheus name is taken; returns the latter. */
+  private checkFree(name: string): string {
+    checkMetricName(name);
+    if (this.byName.has(name)) throw new TypeError(`metric ${JSON.stringify(name)} is already registered`);
+    const promName = prometheusName(name);
+    const clash = this.byPrometheusName.get(promName);
+    if (clash !== undefined) {
+      throw new TypeError(
+        `metric ${JSON.stringify(name)} and ${JSON.stringify(clash)} share the Prometheus name ${promName}`,
+      );
+    }
+    return promName;
   }
 
   private defaults<O extends MetricOptions>(options: O): O {

@@ -3,7 +3,7 @@ import { type Derived, errorRatio } from './derived.js';
 import { checkJsonForm, type JsonForm } from './json-form.js';
 import { KeyedCounter } from './keyed-counter.js';
 import { Meter, type MeterServletJSON, type MeterStatus } from './meter.js';
-import type { MetricsRegistry } from './registry.js';
+import type { Metric, MetricSet } from './metric.js';
 import { Timer } from './timer.js';
 
 export type RequestOutcome = 'success' | 'error' | 'ignored';
@@ -33,9 +33,6 @@ export interface RequestMetricsOptions {
   /** Prometheus label name of the per-key series (default `key`; e.g. `route`, `bot`). */
   keyLabel?: string;
   jsonForm?: JsonForm;
-  /** When given, the parts are registered there as `<name>.successes`, `<name>.errors`, … */
-  registry?: MetricsRegistry;
-  name?: string;
 }
 
 export interface RequestsStatus {
@@ -56,9 +53,10 @@ export interface RequestTiming {
 /**
  * Framework-neutral request instrumentation: counts by outcome, a duration timer and per-key
  * counts, enough for seed 001's `requests.chatHttp` section. Adapters call `start()`/`end()` or
- * `record()`.
+ * `record()`. A `MetricSet`: `registry.registerAll(name, requests)` (or `registry.requests(name)`)
+ * exposes its parts as `<name>.successes`, `<name>.errors`, …
  */
-export class RequestMetrics {
+export class RequestMetrics implements MetricSet {
   readonly successes: Meter;
   readonly errors: Meter;
   readonly ignored: Meter;
@@ -96,7 +94,6 @@ export class RequestMetrics {
     this.fiveMinuteErrorsRatio = errorRatio(this.errors, this.successes, 'm5', {
       help: 'errors / (successes + errors) over the five-minute rates',
     });
-    if (options.registry !== undefined) this.registerParts(options.registry, options.name ?? 'requests');
   }
 
   /** Starts timing a request. */
@@ -151,13 +148,16 @@ export class RequestMetrics {
     };
   }
 
-  private registerParts(registry: MetricsRegistry, name: string): void {
-    registry.register(`${name}.successes`, this.successes);
-    registry.register(`${name}.errors`, this.errors);
-    registry.register(`${name}.ignored`, this.ignored);
-    registry.register(`${name}.errorsByKey`, this.errorsByKey);
-    registry.register(`${name}.requestsByKey`, this.requestsByKey);
-    registry.register(`${name}.duration`, this.duration);
-    registry.register(`${name}.fiveMinuteErrorsRatio`, this.fiveMinuteErrorsRatio);
+  /** The parts a registry exposes, in the order Prometheus lists them. */
+  metricParts(): Array<readonly [string, Metric]> {
+    return [
+      ['successes', this.successes],
+      ['errors', this.errors],
+      ['ignored', this.ignored],
+      ['errorsByKey', this.errorsByKey],
+      ['requestsByKey', this.requestsByKey],
+      ['duration', this.duration],
+      ['fiveMinuteErrorsRatio', this.fiveMinuteErrorsRatio],
+    ];
   }
 }

@@ -19,11 +19,13 @@ export { type DiskOptions, PSEUDO_FILESYSTEM_TYPES, type StatfsFigures, selectMo
 export * from './formats.js';
 export { PRESSURE_RESOURCES, type PressureResource } from './pressure.js';
 export { parseMeminfo, parseMounts, parseNetDev, parsePressure, parseProcStat } from './proc-parse.js';
+export type { EventLoopDelayHistogram } from './process.js';
 export type * from './types.js';
 export {
   createVitals,
   VIEW_NAMES,
   Vitals,
   type VitalsOptions,
+  type VitalsReadOptions,
   type VitalsViewName,
 } from './vitals.js';

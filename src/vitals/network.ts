@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type NetDevCounters, parseNetDev } from './proc-parse.js';
-import type { NetworkInterfaceStats, NetworkReading } from './types.js';
+import { parseNetDev } from './proc-parse.js';
+import type { NetDevCounters, NetworkInterfaceStats, NetworkReading } from './types.js';
 
 export type NetDevSource = () => NetDevCounters[] | null;
 

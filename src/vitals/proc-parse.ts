@@ -2,7 +2,7 @@
  * Pure parsers for the Linux `/proc` files the vitals read. They take the file text and return plain
  * data, so they are tested with fixed strings and cost no I/O.
  */
-import type { PressureFigures, ResourcePressure } from './types.js';
+import type { NetDevCounters, PressureFigures, ResourcePressure } from './types.js';
 
 /** Cumulative CPU times of one core, in clock ticks (any unit works: only ratios of deltas are used). */
 export interface CpuTimes {
@@ -59,18 +59,6 @@ export function parseMeminfo(text: string): Map<string, number> {
     start = end + 1;
   }
   return fields;
-}
-
-export interface NetDevCounters {
-  name: string;
-  rxBytes: number;
-  rxPackets: number;
-  rxErrors: number;
-  rxDropped: number;
-  txBytes: number;
-  txPackets: number;
-  txErrors: number;
-  txDropped: number;
 }
 
 /** `/proc/net/dev`: two header lines, then `iface: rx(8 fields) tx(8 fields)`. */

@@ -7,9 +7,17 @@ import {
 } from 'node:perf_hooks';
 import type { EventLoopReading, ProcessInfo } from './types.js';
 
+/** What the sampler uses of `monitorEventLoopDelay()`'s histogram: injectable, so tests can script delays. */
+export type EventLoopDelayHistogram = Pick<
+  IntervalHistogram,
+  'count' | 'max' | 'mean' | 'percentile' | 'reset' | 'enable' | 'disable'
+>;
+
 export interface ProcessSamplerOptions {
   /** Resolution of the event-loop delay histogram in ms (default 20: cheap, and enough to see stalls). */
   eventLoopResolutionMs?: number;
+  /** Injectable for tests: the delay histogram (default `monitorEventLoopDelay({ resolution })`). */
+  eventLoopDelay?: EventLoopDelayHistogram;
 }
 
 const NS_PER_MS = 1e6;
@@ -21,7 +29,7 @@ const NS_PER_MS = 1e6;
  */
 export class ProcessSampler {
   readonly #resolutionMs: number;
-  readonly #histogram: IntervalHistogram;
+  readonly #histogram: EventLoopDelayHistogram;
   #prevCpu: NodeJS.CpuUsage;
   #prevElu: EventLoopUtilization;
   #prevTime: number;
@@ -32,7 +40,7 @@ export class ProcessSampler {
       throw new Error(`eventLoopResolutionMs: expected an integer >= 1, got ${String(resolution)}`);
     }
     this.#resolutionMs = resolution;
-    this.#histogram = monitorEventLoopDelay({ resolution });
+    this.#histogram = options.eventLoopDelay ?? monitorEventLoopDelay({ resolution });
     this.#histogram.enable();
     this.#prevCpu = process.cpuUsage();
     this.#prevElu = performance.eventLoopUtilization();

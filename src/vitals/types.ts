@@ -1,4 +1,3 @@
-import type { NetDevCounters } from './proc-parse.js';
 /** Plain-data shapes produced by the vitals module. Every value is JSON-safe (numbers, strings, null). */
 
 /** One CPU core's usage over the last window, in percent of that core (0-100). */
@@ -71,6 +70,19 @@ export interface DiskInfo {
   updated: number | null;
   /** Error text when `state` is `error` or `timeout`. */
   error?: string;
+}
+
+/** One interface's cumulative counters, as `/proc/net/dev` has them. */
+export interface NetDevCounters {
+  name: string;
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
 }
 
 export interface NetworkInterfaceStats extends NetDevCounters {

@@ -7,7 +7,7 @@ import { HostReader } from './host.js';
 import { readMemory } from './memory.js';
 import { defaultNetDevSource, type NetDevSource, NetworkSampler } from './network.js';
 import { PressureReader } from './pressure.js';
-import { ProcessSampler } from './process.js';
+import { type EventLoopDelayHistogram, ProcessSampler } from './process.js';
 import type {
   CpuReading,
   DiskInfo,
@@ -38,6 +38,14 @@ export interface VitalsOptions {
   netDev?: NetDevSource;
   /** Injectable for tests: reads `/proc/self/cgroup`, `cgroup.type` and the PSI files by path. */
   pressureFiles?: CgroupFiles;
+  /** Injectable for tests: the event-loop delay histogram (default `monitorEventLoopDelay`). */
+  eventLoopDelay?: EventLoopDelayHistogram;
+}
+
+/** For the instantaneous readings (`memory`, `pressure`, `host`, `snapshot`). */
+export interface VitalsReadOptions {
+  /** Read now, even while the sampler runs (by default a running sampler's latest figures are served). */
+  fresh?: boolean;
 }
 
 /** Names accepted by `view()`: each is a status-tree provider of one layout. */
@@ -57,7 +65,30 @@ export const VIEW_NAMES = [
 ] as const;
 export type VitalsViewName = (typeof VIEW_NAMES)[number];
 
-/** Host and process vitals from `/proc`, `os`, `process` and `statfs`. Never spawns a child process. */
+/**
+ * One tick of the sampler: every reading, taken together, and the seed layouts derived from them
+ * (each built on first use, then the same object until the next tick).
+ */
+class Sample {
+  readonly #derived = new Map<string, unknown>();
+
+  constructor(readonly readings: VitalsSnapshot) {}
+
+  derive<T>(name: string, compute: () => T): T {
+    if (!this.#derived.has(name)) this.#derived.set(name, compute());
+    return this.#derived.get(name) as T;
+  }
+}
+
+/**
+ * Host and process vitals from `/proc`, `os`, `process` and `statfs`. Never spawns a child process.
+ *
+ * While the sampler runs (`start()`), every read returns the latest tick's figures: the same
+ * objects until the next tick, so a status document built from them stays byte-identical between
+ * ticks and nothing on a request path touches `/proc`. `{ fresh: true }` reads instantaneous
+ * figures now. Without a sampler, instantaneous figures are read on each call and windowed ones
+ * follow `minWindowMs`.
+ */
 export class Vitals {
   readonly intervalMs: number;
   readonly minWindowMs: number;
@@ -72,6 +103,7 @@ export class Vitals {
   #lastCpu: CpuReading | undefined;
   #lastNetwork: NetworkReading | undefined;
   #lastProcess: ProcessInfo | undefined;
+  #latest: Sample | undefined;
 
   constructor(options: VitalsOptions = {}) {
     this.intervalMs = nonNegative('intervalMs', options.intervalMs ?? 1000, 10);
@@ -79,7 +111,10 @@ export class Vitals {
     const now = Date.now();
     this.#cpu = new CpuSampler(options.cpuTimes ?? defaultCpuTimesSource(), now);
     this.#network = new NetworkSampler(options.netDev ?? defaultNetDevSource(), now);
-    this.#process = new ProcessSampler({ eventLoopResolutionMs: options.eventLoopResolutionMs }, now);
+    this.#process = new ProcessSampler(
+      { eventLoopResolutionMs: options.eventLoopResolutionMs, eventLoopDelay: options.eventLoopDelay },
+      now,
+    );
     this.#pressure = new PressureReader(options.pressureFiles);
     this.#disks = options.disks === false ? null : new DiskMonitor(options.disks ?? {});
     // First disk figures in the background, so the first snapshot a client asks for has them.
@@ -90,10 +125,14 @@ export class Vitals {
     return this.#timer !== null;
   }
 
-  /** Starts the background sampler. Its timer is unref'ed: it never keeps the process alive. Idempotent. */
+  /**
+   * Starts the background sampler. Its timer is unref'ed: it never keeps the process alive.
+   * Idempotent. The first read after `start()` takes a sample if no tick has yet.
+   */
   start(): this {
     if (this.#closed) throw new Error('Vitals: start() after close()');
     if (this.#timer) return this;
+    this.#latest = undefined; // a sample from before a stop() is no tick of this run
     this.#timer = setInterval(() => this.sample(), this.intervalMs);
     this.#timer.unref();
     return this;
@@ -112,16 +151,31 @@ export class Vitals {
     this.#closed = true;
   }
 
-  /** Closes the current window of every windowed reading now, and lets stale disk figures refresh. */
+  /**
+   * Takes a sample now: closes the current window of every windowed reading, reads the
+   * instantaneous figures and lets stale disk figures refresh. A running sampler serves it until
+   * the next one.
+   */
   sample(now = Date.now()): void {
     this.#lastCpu = this.#cpu.sample(now);
     this.#lastNetwork = this.#network.sample(now);
     this.#lastProcess = this.#process.sample(now);
-    this.#disks?.latest(now);
+    this.#latest = new Sample({
+      time: now,
+      host: this.#host.read(now),
+      cpus: this.#lastCpu,
+      memory: readMemory(),
+      pressure: this.#pressure.read(now),
+      disks: this.#disks?.latest(now) ?? [],
+      network: this.#lastNetwork,
+      process: this.#lastProcess,
+    });
   }
 
   /** Per-core and total usage over the latest window. */
   cpus(): CpuReading {
+    const sample = this.#sampled();
+    if (sample) return sample.readings.cpus;
     if (this.#due(this.#lastCpu?.time)) this.#lastCpu = this.#cpu.sample();
     return this.#lastCpu!;
   }
@@ -133,34 +187,49 @@ export class Vitals {
   }
 
   network(): NetworkReading {
+    const sample = this.#sampled();
+    if (sample) return sample.readings.network;
     if (this.#due(this.#lastNetwork?.time)) this.#lastNetwork = this.#network.sample();
     return this.#lastNetwork!;
   }
 
   process(): ProcessInfo {
+    const sample = this.#sampled();
+    if (sample) return sample.readings.process;
     if (this.#due(this.#lastProcess?.time)) this.#lastProcess = this.#process.sample();
     return this.#lastProcess!;
   }
 
-  /** Instantaneous: read on every call (≈ 30 µs on Linux). */
-  memory(): MemoryInfo {
-    return readMemory();
+  /** The latest sample's figures while the sampler runs; otherwise (or `fresh`) read now, ≈ 30 µs on Linux. */
+  memory(options: VitalsReadOptions = {}): MemoryInfo {
+    const sample = this.#sampledUnlessFresh(options);
+    return sample ? sample.readings.memory : readMemory();
   }
 
-  host(): HostInfo {
-    return this.#host.read();
+  /** Host facts and load average: the latest sample's, or (without a sampler, or `fresh`) read now. */
+  host(options: VitalsReadOptions = {}): HostInfo {
+    const sample = this.#sampledUnlessFresh(options);
+    return sample ? sample.readings.host : this.#host.read();
   }
 
   /**
-   * Pressure-stall information (Linux 4.20+), system-wide and for the process's cgroup v2. Read on
-   * every call (≈ 30 µs, one small file per resource): the kernel keeps the averages itself.
+   * Pressure-stall information (Linux 4.20+), system-wide and for the process's cgroup v2: the
+   * latest sample's, or (without a sampler, or `fresh`) read now (≈ 30 µs, one small file per
+   * resource; the kernel keeps the averages itself).
    */
-  pressure(): PressureReading {
-    return this.#pressure.read();
+  pressure(options: VitalsReadOptions = {}): PressureReading {
+    const sample = this.#sampledUnlessFresh(options);
+    return sample ? sample.readings.pressure : this.#pressure.read();
   }
 
-  /** Cached disk figures; never waits for statfs. Starts a background refresh when they are old. */
+  /**
+   * Cached disk figures; never waits for statfs. While the sampler runs, the list taken at the
+   * latest tick (the same array until the next one: treat it as read-only); otherwise copies of the
+   * cache, starting a background refresh when they are old.
+   */
   disks(): DiskInfo[] {
+    const sample = this.#sampled();
+    if (sample) return sample.readings.disks;
     return this.#disks?.latest() ?? [];
   }
 
@@ -169,44 +238,49 @@ export class Vitals {
     return (await this.#disks?.refresh()) ?? [];
   }
 
-  /** Everything, synchronously, as plain data. */
-  snapshot(): VitalsSnapshot {
+  /**
+   * Everything, synchronously, as plain data: the latest sample while the sampler runs. `fresh`
+   * reads the instantaneous figures and the disk cache now (windowed figures are the latest window).
+   */
+  snapshot(options: VitalsReadOptions = {}): VitalsSnapshot {
+    const sample = this.#sampledUnlessFresh(options);
+    if (sample) return sample.readings;
     return {
       time: Date.now(),
-      host: this.host(),
+      host: this.#host.read(),
       cpus: this.cpus(),
-      memory: this.memory(),
-      pressure: this.pressure(),
-      disks: this.disks(),
+      memory: readMemory(),
+      pressure: this.#pressure.read(),
+      disks: this.#disks?.latest() ?? [],
       network: this.network(),
       process: this.process(),
     };
   }
 
-  /** Like `snapshot()`, after waiting for fresh disk figures. */
+  /** Like `snapshot({ fresh: true })`, after waiting for fresh disk figures. */
   async freshSnapshot(): Promise<VitalsSnapshot> {
     await this.refreshDisks();
-    return this.snapshot();
+    return this.snapshot({ fresh: true });
   }
 
   /** Seed 003 `sysinfo`: `{cpus:[{model,name,usage}], mem:{total,used,free,swap_*}, disks:[{name,total,free}]}`. */
   sysinfo(): formats.SysinfoShape {
-    return formats.sysinfo(this.cpus(), this.memory(), this.disks());
+    return this.#perSample('sysinfo', () => formats.sysinfo(this.cpus(), this.memory(), this.disks()));
   }
 
   /** Seed 000 `system`: `{totalMemory, freeMemory, platform, name, architecture}`. */
   webitelSystem(): formats.WebitelSystemShape {
-    return formats.webitelSystem(this.host(), this.memory());
+    return this.#perSample('webitelSystem', () => formats.webitelSystem(this.host(), this.memory()));
   }
 
   /** Seed 000 `nodeMemory`: `{rss, heapTotal, heapUsed}`. */
   nodeMemory(): formats.NodeMemoryShape {
-    return formats.nodeMemory(this.process());
+    return this.#perSample('nodeMemory', () => formats.nodeMemory(this.process()));
   }
 
   /** Seed 000 top-level process fields: `{nodeMemory, processId, processUpTimeSec, nodeVersion}`. */
   webitelProcess(): formats.WebitelProcessShape {
-    return formats.webitelProcess(this.process());
+    return this.#perSample('webitelProcess', () => formats.webitelProcess(this.process()));
   }
 
   /** A status-tree mountable object (`readStatus()`) for one layout. */
@@ -218,9 +292,25 @@ export class Vitals {
     return { readStatus: read };
   }
 
+  /** The sample reads are served from while the sampler runs (the first read takes one); else undefined. */
+  #sampled(): Sample | undefined {
+    if (!this.running) return undefined;
+    if (!this.#latest) this.sample();
+    return this.#latest;
+  }
+
+  #sampledUnlessFresh(options: VitalsReadOptions): Sample | undefined {
+    return options.fresh === true ? undefined : this.#sampled();
+  }
+
+  /** A layout built once per sample while the sampler runs, on every call otherwise. */
+  #perSample<T>(name: string, compute: () => T): T {
+    const sample = this.#sampled();
+    return sample ? sample.derive(name, compute) : compute();
+  }
+
   #due(lastTime: number | undefined): boolean {
-    if (lastTime === undefined) return true;
-    return !this.running && Date.now() - lastTime >= this.minWindowMs;
+    return lastTime === undefined || Date.now() - lastTime >= this.minWindowMs;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   memoryCheck,
 } from '../../src/vitals/index.js';
 import type { CpuTimes } from '../../src/vitals/proc-parse.js';
+import type { EventLoopDelayHistogram } from '../../src/vitals/process.js';
 
 const ctx = () => ({ signal: new AbortController().signal });
 const run = async (check: (c: { signal: AbortSignal }) => unknown) => (await check(ctx())) as CheckOutcome;
@@ -93,22 +94,54 @@ describe('memoryCheck', () => {
 });
 
 describe('eventLoopCheck', () => {
+  /** A delay histogram fed by the test: each `record` adds delays (ms, the timer's resolution on top). */
+  function scriptedDelays(resolutionMs: number) {
+    let delays: number[] = [];
+    const ns = (ms: number) => ms * 1e6;
+    const histogram: EventLoopDelayHistogram = {
+      get count() {
+        return delays.length;
+      },
+      get max() {
+        return ns(Math.max(...delays));
+      },
+      get mean() {
+        return ns(delays.reduce((a, b) => a + b, 0) / delays.length);
+      },
+      percentile(p: number) {
+        const sorted = [...delays].sort((a, b) => a - b);
+        return ns(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+      },
+      reset() {
+        delays = [];
+      },
+      enable: () => true,
+      disable: () => true,
+    };
+    return { histogram, record: (...ms: number[]) => delays.push(...ms.map((d) => d + resolutionMs)) };
+  }
+
   it('warns when the loop was blocked in the window, and calms down in the next one', async () => {
-    const v = createVitals({ disks: false, minWindowMs: 0, eventLoopResolutionMs: 10 });
+    // Scripted delays instead of blocking the loop: the verdict must not depend on the machine's load.
+    const delays = scriptedDelays(10);
+    const v = createVitals({
+      disks: false,
+      minWindowMs: 0,
+      eventLoopResolutionMs: 10,
+      eventLoopDelay: delays.histogram,
+    });
     const check = eventLoopCheck(v, { warnP99Ms: 150, critP99Ms: 5000 });
     v.sample();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const end = Date.now() + 300;
-    while (Date.now() < end) {
-      // block the event loop
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    delays.record(0.2, 0.4, 300);
     const blocked = await run(check);
     expect(blocked.level).toBe('warning');
     expect(blocked.observedUnit).toBe('ms');
-    expect(blocked.observedValue as number).toBeGreaterThan(150);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(blocked.observedValue).toBe(300); // the resolution is taken off
+    expect(blocked.fields).toMatchObject({ p99: 300, max: 300 });
+    delays.record(0.3, 0.5);
     expect((await run(check)).level).toBe('ok'); // the histogram was reset with the window
+    delays.record(6000);
+    expect((await run(check)).level).toBe('critical');
     v.close();
   });
 });

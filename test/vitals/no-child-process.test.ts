@@ -73,7 +73,7 @@ describe('child processes', () => {
     try {
       const seenChildren = new Set<string>();
       for (let i = 0; i < 1000; i++) {
-        vitals.snapshot();
+        vitals.snapshot({ fresh: true }); // every instantaneous reading, not the tick's copy
         vitals.sysinfo();
         vitals.webitelSystem();
         if (i % 50 === 0) {
