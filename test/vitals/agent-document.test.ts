@@ -8,7 +8,7 @@ import { Agent as HttpAgent, request } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/cli/agent.js';
-import { createLogger } from '../../src/cli/log.js';
+import { createLogger } from '../../src/client/log.js';
 import { createVitals } from '../../src/vitals/index.js';
 import { configFile, type RunningAgent, serve } from '../cli/spawn.js';
 
