@@ -1,10 +1,5 @@
 import type { StatusRequest } from '../http/types.js';
-import {
-  type AnonymousPolicy,
-  anonymousOf,
-  asksForDetails,
-  unclaimedAuthorization,
-} from './anonymous.js';
+import { type AnonymousPolicy, anonymousOf, asksForDetails, unclaimedAuthorization } from './anonymous.js';
 import {
   ABSENT,
   type AuthContext,
