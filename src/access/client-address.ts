@@ -10,8 +10,11 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 export function clientKeyOf(address: string): string {
   if (isIPv4(address)) return address;
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  if (mapped && isIPv4(mapped[1])) return mapped[1];
+  // The common case on a dual-stack server, checked without the general parse.
+  if (address.length > 7 && address.slice(0, 7).toLowerCase() === '::ffff:') {
+    const tail = address.slice(7);
+    if (isIPv4(tail)) return tail;
+  }
   const groups = ipv6Groups(address);
   if (!groups) return address;
   if (isMapped(groups)) return ipv4Of(groups);
