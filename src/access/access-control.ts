@@ -88,13 +88,14 @@ function accessFor(shared: Shared, policy: EndpointPolicy): Access {
     response: unauthorized(reason, challengesFor(now, stale)),
   });
 
+  /** No authenticator found its credentials: the anonymous policy, unless the caller wanted to log in. */
   const asAnonymous = (request: StatusRequest, now: number): AccessDecision => {
-    if (shared.authenticators.length > 0) {
-      const attempt = unclaimedAuthorization(request);
-      if (attempt) return refuse(`Authentication failed: ${attempt}`, now);
-    }
+    // Without authenticators there is nothing to log in to, and the policy alone decides.
+    const canLogIn = shared.authenticators.length > 0;
+    const attempt = canLogIn ? unclaimedAuthorization(request) : undefined;
+    if (attempt) return refuse(`Authentication failed: ${attempt}`, now);
     if (!anonymous.disclosure || !admits(anonymous.tier)) return refuse('Authentication required', now);
-    if (shared.authenticators.length > 0 && !anonymous.disclosure.details && asksForDetails(request))
+    if (canLogIn && !anonymous.disclosure.details && asksForDetails(request))
       return refuse('Authentication required for details', now);
     return { allowed: true, disclosure: anonymous.disclosure };
   };

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiKeyAuth, basicAuth, createAccess, type ThrottleOptions } from '../../src/access/index.js';
+import {
+  apiKeyAuth,
+  basicAuth,
+  createAccess,
+  digestAuth,
+  type ThrottleOptions,
+} from '../../src/access/index.js';
 import { Client } from '../live/helpers.js';
-import { getFrom } from './harness.js';
+import { curl, getFrom } from './harness.js';
 import { type ServedStatus, serveStatus } from './served-status.js';
 
 const READER_KEY = 'reader-key-0123456789';
@@ -27,6 +33,7 @@ async function start(throttle: ThrottleOptions): Promise<ServedStatus> {
         ],
       }),
       basicAuth({ users: USERS }),
+      digestAuth({ users: USERS }),
     ],
     throttle,
   });
@@ -123,5 +130,16 @@ describe('failed-login throttle through the real server', () => {
     expect((await getFrom('127.0.4.2', url, basic('bob', 'b0b-pa55word'))).status).toBe(200);
     expect((await getFrom('127.0.4.2', url, basic('admin', 'guess'))).status).toBe(401);
     expect((await getFrom('127.0.4.3', url, basic('admin', 'correct-horse-battery'))).status).toBe(429);
+  });
+
+  it('counts Digest guesses at one user from many addresses too (curl --digest)', async () => {
+    const { base } = await start({ maxFailures: 10, maxTargetFailures: 3 });
+    const url = `${base}/status?details=true`;
+    const login = (source: string, password: string) =>
+      curl(['--digest', '--interface', source, '-u', `admin:${password}`, url]);
+    for (let i = 0; i < 3; i++) expect((await login(`127.0.5.${i + 1}`, `guess-${i}`)).status).toBe(401);
+    const owner = await login('127.0.6.1', 'correct-horse-battery');
+    expect(owner.status).toBe(429);
+    expect(owner.json()).toMatchObject({ error: 'too_many_requests' });
   });
 });
