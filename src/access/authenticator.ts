@@ -3,8 +3,9 @@ import type { Principal } from './types.js';
 
 /**
  * What an authenticator concluded about one request. `target` is the account the credentials
- * named (Basic and Digest name a user), so the throttle can count guesses at one account across
- * all clients; schemes whose credential names no account (API keys, JWTs, token pairs) leave it out.
+ * named (Basic and Digest name a user, a token pair its key), so the throttle can count guesses at
+ * one account across all clients; schemes whose credential names no account (API keys, JWTs)
+ * leave it out.
  */
 export type AuthOutcome =
   /** The request carries none of this authenticator's credentials: ask the next one. */

@@ -5,15 +5,15 @@ import { clientKeyOf } from './client-address.js';
 export interface ThrottleOptions {
   /** Failed attempts from one client (IPv4 address, IPv6 /64) within `windowMs` before it is blocked. Default 10. */
   maxFailures?: number;
-  /** Failed attempts on one user name, from all clients together, within `windowMs` before it is blocked. Default 30. */
+  /** Failed attempts on one account (user name, token-pair key), from all clients together, within `windowMs` before it is blocked. Default 30. */
   maxTargetFailures?: number;
   /** Window over which failures are counted. Default 60 s. */
   windowMs?: number;
-  /** How long a blocked client or user name is answered 429. Default 60 s. */
+  /** How long a blocked client or account is answered 429. Default 60 s. */
   blockMs?: number;
   /** Most clients counted at once (the least recently failing are forgotten first); as many again may be blocked. Default 10 000. */
   maxAddresses?: number;
-  /** The same bound for user names. Default 10 000. */
+  /** The same bound for accounts. Default 10 000. */
   maxTargets?: number;
 }
 

@@ -5,6 +5,7 @@ import {
   createAccess,
   digestAuth,
   type ThrottleOptions,
+  tokenPairAuth,
 } from '../../src/access/index.js';
 import { Client } from '../live/helpers.js';
 import { curl, getFrom } from './harness.js';
@@ -12,6 +13,7 @@ import { type ServedStatus, serveStatus } from './served-status.js';
 
 const READER_KEY = 'reader-key-0123456789';
 const ADMIN_KEY = 'admin-key-9876543210';
+const PAIR_KEY = '8fd26a17-eb28-4c74-aa6f-a3794f4f466c';
 const USERS = [
   { username: 'admin', password: 'correct-horse-battery', tier: 'admin' },
   { username: 'bob', password: 'b0b-pa55word', tier: 'reader' },
@@ -34,6 +36,7 @@ async function start(throttle: ThrottleOptions): Promise<ServedStatus> {
       }),
       basicAuth({ users: USERS }),
       digestAuth({ users: USERS }),
+      tokenPairAuth({ pairs: [{ token: 'the-real-token', key: PAIR_KEY, name: 'webitel', tier: 'admin' }] }),
     ],
     throttle,
   });
@@ -141,5 +144,14 @@ describe('failed-login throttle through the real server', () => {
     const owner = await login('127.0.6.1', 'correct-horse-battery');
     expect(owner.status).toBe(429);
     expect(owner.json()).toMatchObject({ error: 'too_many_requests' });
+  });
+
+  it("counts guesses at one token pair's token across addresses, by its key", async () => {
+    const { base } = await start({ maxFailures: 10, maxTargetFailures: 3 });
+    const url = `${base}/status`;
+    const pair = (token: string) => ({ 'x-access-token': token, 'x-key': PAIR_KEY });
+    for (let i = 0; i < 3; i++)
+      expect((await getFrom(`127.0.7.${i + 1}`, url, pair(`guess-${i}`))).status).toBe(401);
+    expect((await getFrom('127.0.8.1', url, pair('the-real-token'))).status).toBe(429);
   });
 });
