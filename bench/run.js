@@ -9,7 +9,7 @@ const BENCHES = {
   metrics: ['bench/metrics/hot-path.ts', 'bench/metrics/render.ts'],
   vitals: ['bench/vitals/snapshot.ts'],
   access: ['bench/access/authorize.ts'],
-  limits: ['bench/limits/decision.ts'],
+  limits: ['bench/limits/decision.ts', 'bench/limits/full-store.ts'],
   live: ['bench/live/broadcast.ts'],
   agent: ['bench/agent/startup.ts', 'bench/agent/throughput.ts', 'bench/vitals/snapshot.ts'],
 };

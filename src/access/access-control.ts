@@ -1,4 +1,5 @@
 import type { StatusRequest } from '../http/types.js';
+import { type AnonymousPolicy, anonymousOf, asksForDetails, unclaimedAuthorization } from './anonymous.js';
 import {
   ABSENT,
   type AuthContext,
@@ -8,22 +9,10 @@ import {
 } from './authenticator.js';
 import { forbidden, tooManyAttempts, unauthorized } from './responses.js';
 import { FailureThrottle, type ThrottleOptions } from './throttle.js';
-import { disclosureOf, resolveTiers, type TierSpec } from './tiers.js';
-import {
-  type AccessControl,
-  type AccessDecision,
-  type Disclosure,
-  type Principal,
-  SUMMARY_DISCLOSURE,
-} from './types.js';
+import { resolveTiers, type TierSpec } from './tiers.js';
+import type { AccessControl, AccessDecision, Disclosure, Principal } from './types.js';
 
-/**
- * What a caller without credentials gets: refused with 401, the overall status only (`summary`),
- * details without error messages (`details`), or the disclosure of a named tier.
- * Spring Boot's `show-details`: `never` = `summary` with no tier seeing details,
- * `when-authorized` = `summary` (the default), `always` = `details`.
- */
-export type AnonymousPolicy = 'refuse' | 'summary' | 'details' | (string & {});
+export type { AnonymousPolicy } from './anonymous.js';
 
 export interface EndpointPolicy {
   anonymous?: AnonymousPolicy;
@@ -36,7 +25,7 @@ export interface AccessOptions extends EndpointPolicy {
   authenticators?: readonly Authenticator[];
   /** Extra tiers, or overrides of the built-in `anonymous`, `reader`, `admin`. */
   tiers?: Readonly<Record<string, TierSpec>>;
-  /** Blocking of addresses with many failed attempts; `false` turns it off. */
+  /** Blocking of clients and user names with many failed attempts; `false` turns it off. */
   throttle?: ThrottleOptions | false;
   /** Clock (ms since the epoch); for tests. */
   now?: () => number;
@@ -61,11 +50,6 @@ interface Shared {
   tiers: Map<string, Disclosure>;
   throttle: FailureThrottle | undefined;
   now: () => number;
-}
-
-interface Anonymous {
-  tier: string;
-  disclosure: Disclosure | undefined;
 }
 
 export function createAccess(options: AccessOptions = {}): Access {
@@ -99,23 +83,29 @@ function accessFor(shared: Shared, policy: EndpointPolicy): Access {
     return { allowed: true, principal, disclosure };
   };
 
-  const conclude = (outcome: AuthOutcome, address: string | undefined, now: number): AccessDecision => {
-    if (outcome.kind === 'accepted') {
-      shared.throttle?.recordSuccess(address);
-      return grant(outcome.principal);
-    }
-    if (outcome.kind === 'rejected') {
-      if (outcome.countsAsFailure !== false) shared.throttle?.recordFailure(address, now);
-      const challenges = challengesFor(now, outcome.stale === true);
-      return {
-        allowed: false,
-        response: unauthorized(`Authentication failed: ${outcome.reason}`, challenges),
-      };
-    }
-    if (!anonymous.disclosure || !admits(anonymous.tier)) {
-      return { allowed: false, response: unauthorized('Authentication required', challengesFor(now, false)) };
-    }
+  const refuse = (reason: string, now: number, stale = false): AccessDecision => ({
+    allowed: false,
+    response: unauthorized(reason, challengesFor(now, stale)),
+  });
+
+  /** No authenticator found its credentials: the anonymous policy, unless the caller wanted to log in. */
+  const asAnonymous = (request: StatusRequest, now: number): AccessDecision => {
+    // Without authenticators there is nothing to log in to, and the policy alone decides.
+    const canLogIn = shared.authenticators.length > 0;
+    const attempt = canLogIn ? unclaimedAuthorization(request) : undefined;
+    if (attempt) return refuse(`Authentication failed: ${attempt}`, now);
+    if (!anonymous.disclosure || !admits(anonymous.tier)) return refuse('Authentication required', now);
+    if (canLogIn && !anonymous.disclosure.details && asksForDetails(request))
+      return refuse('Authentication required for details', now);
     return { allowed: true, disclosure: anonymous.disclosure };
+  };
+
+  const conclude = (outcome: AuthOutcome, request: StatusRequest, now: number): AccessDecision => {
+    if (outcome.kind === 'absent') return asAnonymous(request, now);
+    const wait = shared.throttle?.settle(outcome, request.remoteAddress, now) ?? 0;
+    if (wait > 0) return { allowed: false, response: tooManyAttempts(wait) };
+    if (outcome.kind === 'accepted') return grant(outcome.principal);
+    return refuse(`Authentication failed: ${outcome.reason}`, now, outcome.stale === true);
   };
 
   const decideFrom = (
@@ -129,12 +119,12 @@ function accessFor(shared: Shared, policy: EndpointPolicy): Access {
         return outcome.then((settled) =>
           settled.kind === 'absent'
             ? decideFrom(index + 1, request, context)
-            : conclude(settled, request.remoteAddress, context.now),
+            : conclude(settled, request, context.now),
         );
       }
-      if (outcome.kind !== 'absent') return conclude(outcome, request.remoteAddress, context.now);
+      if (outcome.kind !== 'absent') return conclude(outcome, request, context.now);
     }
-    return conclude({ kind: 'absent' }, request.remoteAddress, context.now);
+    return conclude(ABSENT, request, context.now);
   };
 
   const access: Access = {
@@ -161,9 +151,7 @@ async function authenticateBare(
 ): Promise<CredentialResult> {
   const now = shared.now();
   const retryAfter = shared.throttle?.retryAfter(address, now) ?? 0;
-  if (retryAfter > 0) {
-    return { ok: false, error: 'too many failed attempts', retryAfterSeconds: Math.ceil(retryAfter / 1000) };
-  }
+  if (retryAfter > 0) return tooManyFailures(retryAfter);
   if (typeof credential !== 'string' || credential.trim() === '')
     return { ok: false, error: 'missing credential' };
   let firstRefusal: (AuthOutcome & { kind: 'rejected' }) | undefined;
@@ -171,7 +159,8 @@ async function authenticateBare(
     if (!authenticator.authenticateCredential) continue;
     const outcome = await safely(authenticator, credential, { now });
     if (outcome.kind === 'accepted') {
-      shared.throttle?.recordSuccess(address);
+      const wait = shared.throttle?.settle(outcome, address, now) ?? 0;
+      if (wait > 0) return tooManyFailures(wait);
       const decision = grant(outcome.principal);
       if (!decision.allowed) return { ok: false, error: 'forbidden' };
       return { ok: true, principal: outcome.principal, disclosure: decision.disclosure };
@@ -179,24 +168,13 @@ async function authenticateBare(
     if (outcome.kind === 'rejected') firstRefusal ??= outcome;
   }
   if (!firstRefusal) return { ok: false, error: 'no authenticator accepts bare credentials' };
-  if (firstRefusal.countsAsFailure !== false) shared.throttle?.recordFailure(address, now);
+  const wait = shared.throttle?.settle(firstRefusal, address, now) ?? 0;
+  if (wait > 0) return tooManyFailures(wait);
   return { ok: false, error: firstRefusal.reason };
 }
 
-function anonymousOf(policy: AnonymousPolicy, tiers: Map<string, Disclosure>): Anonymous {
-  switch (policy) {
-    case 'refuse':
-      return { tier: 'anonymous', disclosure: undefined };
-    case 'summary':
-      return { tier: 'anonymous', disclosure: SUMMARY_DISCLOSURE };
-    case 'details':
-      return { tier: 'anonymous', disclosure: disclosureOf({ details: true, messages: false }) };
-    default: {
-      const disclosure = tiers.get(policy);
-      if (!disclosure) throw new Error(`createAccess: \`anonymous\` names unknown tier "${policy}"`);
-      return { tier: policy, disclosure };
-    }
-  }
+function tooManyFailures(waitMs: number): CredentialResult {
+  return { ok: false, error: 'too many failed attempts', retryAfterSeconds: Math.ceil(waitMs / 1000) };
 }
 
 const FAILED: AuthOutcome = Object.freeze({

@@ -1,17 +1,22 @@
 import type { StatusRequest } from '../http/types.js';
 import type { Principal } from './types.js';
 
-/** What an authenticator concluded about one request. */
+/**
+ * What an authenticator concluded about one request. `target` is the account the credentials
+ * named (Basic and Digest name a user, a token pair its key), so the throttle can count guesses at
+ * one account across all clients; schemes whose credential names no account (API keys, JWTs)
+ * leave it out.
+ */
 export type AuthOutcome =
   /** The request carries none of this authenticator's credentials: ask the next one. */
   | { kind: 'absent' }
-  | { kind: 'accepted'; principal: Principal }
+  | { kind: 'accepted'; principal: Principal; target?: string }
   /**
    * Credentials of this scheme were present and wrong. `stale` (Digest) means only the nonce had
    * expired: the client may retry silently. `countsAsFailure: false` keeps such outcomes (and
    * outages of a JWKS endpoint) out of the failed-attempt throttle.
    */
-  | { kind: 'rejected'; reason: string; stale?: boolean; countsAsFailure?: boolean };
+  | { kind: 'rejected'; reason: string; stale?: boolean; countsAsFailure?: boolean; target?: string };
 
 export interface AuthContext {
   /** Milliseconds since the epoch; injectable so expiry can be tested without waiting. */
@@ -36,7 +41,7 @@ export const ABSENT: AuthOutcome = Object.freeze({ kind: 'absent' });
 
 export function rejected(
   reason: string,
-  extra?: { stale?: boolean; countsAsFailure?: boolean },
+  extra?: { stale?: boolean; countsAsFailure?: boolean; target?: string },
 ): AuthOutcome {
   return { kind: 'rejected', reason, ...extra };
 }

@@ -29,18 +29,22 @@ export function basicAuth(options: BasicOptions): Authenticator {
       if (credentials === undefined) return ABSENT;
       if (credentials === null) return rejected('malformed Basic credentials');
       const user = lookup(credentials.username);
-      const decide = (found: UserRecord | undefined | null) => verify(found, credentials.password, realm);
+      const decide = (found: UserRecord | undefined | null) => verify(found, credentials, realm);
       return isPromise(user) ? user.then(decide, lookupFailed) : decide(user);
     },
     challenges: () => [`Basic realm="${realm}", charset="UTF-8"`],
   };
 }
 
-function verify(user: UserRecord | undefined | null, password: string, realm: string): AuthOutcome {
+function verify(
+  user: UserRecord | undefined | null,
+  { username, password }: { username: string; password: string },
+  realm: string,
+): AuthOutcome {
   // An unknown user costs the same comparison as a known one, so timing does not reveal user names.
   const matches = user ? passwordMatches(user, password, realm) : safeEqual(password, `\0${password}`);
-  if (!user || !matches) return rejected('wrong user name or password');
-  return { kind: 'accepted', principal: principalOf('basic', user.username, user) };
+  if (!user || !matches) return rejected('wrong user name or password', { target: username });
+  return { kind: 'accepted', principal: principalOf('basic', user.username, user), target: user.username };
 }
 
 function passwordMatches(user: UserRecord, password: string, realm: string): boolean {

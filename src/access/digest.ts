@@ -120,13 +120,20 @@ export function digestAuth(options: DigestOptions): Authenticator {
       params,
       ha2Of(ha2Cache, params.algorithm, request.method, params.uri),
     );
-    if (!user || !matches) return rejected('wrong user name or password');
+    // A hashed name (userhash) that matches no user is counted as itself.
+    const target = user ? user.username : params.username;
+    if (!user || !matches) return rejected('wrong user name or password', { target });
     if (now - nonce.issuedAt > lifetime)
-      return rejected('nonce expired', { stale: true, countsAsFailure: false });
+      return rejected('nonce expired', { stale: true, countsAsFailure: false, target });
     const verdict = counter.use(params.nonce, params.nc, nonce.issuedAt, nonce.issuedAt + lifetime, now);
-    if (verdict === 'stale') return rejected('nonce forgotten', { stale: true, countsAsFailure: false });
-    if (verdict === 'replayed') return rejected('replayed nonce count');
-    return { kind: 'accepted', principal: principalOf('digest', user.username, user) } satisfies AuthOutcome;
+    if (verdict === 'stale')
+      return rejected('nonce forgotten', { stale: true, countsAsFailure: false, target });
+    if (verdict === 'replayed') return rejected('replayed nonce count', { target });
+    return {
+      kind: 'accepted',
+      principal: principalOf('digest', user.username, user),
+      target,
+    } satisfies AuthOutcome;
   };
 
   return {

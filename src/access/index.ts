@@ -11,7 +11,7 @@ export type { AuthContext, Authenticator, AuthOutcome, IdentityFields } from './
 export { type BasicOptions, basicAuth } from './basic.js';
 export { type DigestOptions, digestAuth, type UserhashLookup } from './digest.js';
 export { type JwtOptions, jwtAuth } from './jwt.js';
-export { createRedactor, MASK, type RedactOptions, redact, redactValue } from './redact.js';
+export { createRedactor, MASK, type RedactOptions, redact, redactDeep, redactValue } from './redact.js';
 export { safeEqual } from './secure-compare.js';
 export type { ThrottleOptions } from './throttle.js';
 export { BUILT_IN_TIERS, disclosureOf, type TierSpec } from './tiers.js';

@@ -32,6 +32,11 @@ export interface JwtOptions {
   audience?: string | readonly string[];
   /** Seconds of clock skew tolerated for `exp` and `nbf`. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Refuse tokens without an `exp` claim: such a token, once leaked, is valid forever. Default
+   * true; turn off only for an issuer that cannot set `exp` (its tokens are then cached `maxCacheMs`).
+   */
+  requireExp?: boolean;
   /** Claim holding roles, dotted for nesting (`realm_access.roles`). Default `roles`. */
   rolesClaim?: string;
   /** Claim holding a tier name directly. Checked before `roleTiers`. */
@@ -66,6 +71,7 @@ export function jwtAuth(options: JwtOptions): Authenticator {
     issuer: options.issuer as string | string[] | undefined,
     audience: options.audience as string | string[] | undefined,
     clockTolerance: options.clockToleranceSec ?? 5,
+    requiredClaims: options.requireExp === false ? [] : ['exp'],
   };
   const toPrincipal = principalMapper(options);
 
@@ -122,8 +128,11 @@ function refusalReason(error: unknown): string {
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'token expired';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return `token claim check failed: ${(error as { claim?: string }).claim ?? 'claim'}`;
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const { claim = 'claim', reason } = error as { claim?: string; reason?: string };
+      if (claim === 'exp' && reason === 'missing') return 'token has no exp claim (an expiry is required)';
+      return `token claim check failed: ${claim}`;
+    }
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return 'token algorithm not allowed';
     case 'ERR_JWKS_NO_MATCHING_KEY':

@@ -49,15 +49,20 @@ export function tokenPairAuth(options: TokenPairOptions): Authenticator {
       const key = headerValue(request.headers, keyHeader);
       if (token === undefined && key === undefined) return ABSENT;
       if (!token || !key) return rejected(`both ${tokenHeader} and ${keyHeader} are required`);
+      // The key names the pair (like a user name): guesses at one key's token are counted across
+      // clients. By its hash, so the throttle holds no key.
+      const target = `tokenPair:${sha256Hex(key).slice(0, 32)}`;
+      const decide = (identity: IdentityFields | undefined | null) => toOutcome(identity, target);
       const identity = verify(token, key);
-      return isPromise(identity) ? identity.then(toOutcome, verifierFailed) : toOutcome(identity);
+      return isPromise(identity) ? identity.then(decide, verifierFailed) : decide(identity);
     },
   };
 }
 
-function toOutcome(identity: IdentityFields | undefined | null): AuthOutcome {
-  if (!identity) return rejected('invalid token pair');
-  return { kind: 'accepted', principal: principalOf('tokenPair', identity.name ?? 'token-pair', identity) };
+function toOutcome(identity: IdentityFields | undefined | null, target: string): AuthOutcome {
+  if (!identity) return rejected('invalid token pair', { target });
+  const principal = principalOf('tokenPair', identity.name ?? 'token-pair', identity);
+  return { kind: 'accepted', principal, target };
 }
 
 function verifierFailed(): AuthOutcome {

@@ -379,7 +379,12 @@ async function accessOf(config: AgentConfig): Promise<AccessControl | undefined>
     throttle:
       throttle === false || throttle === undefined
         ? throttle
-        : { maxFailures: throttle.maxFailures, windowMs: throttle.window, blockMs: throttle.block },
+        : {
+            maxFailures: throttle.maxFailures,
+            maxTargetFailures: throttle.maxTargetFailures,
+            windowMs: throttle.window,
+            blockMs: throttle.block,
+          },
   });
 }
 

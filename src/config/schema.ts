@@ -271,6 +271,8 @@ const auth = z.strictObject({
       issuer: z.union([z.string(), z.array(z.string())]).optional(),
       audience: z.union([z.string(), z.array(z.string())]).optional(),
       clockTolerance: duration.optional(),
+      /** Refuse tokens without `exp` (default true). */
+      requireExp: z.boolean().optional(),
       rolesClaim: z.string().optional(),
       tierClaim: z.string().optional(),
       roleTiers: z.record(z.string(), z.string()).optional(),
@@ -282,6 +284,7 @@ const auth = z.strictObject({
       z.literal(false),
       z.strictObject({
         maxFailures: z.number().int().positive().optional(),
+        maxTargetFailures: z.number().int().positive().optional(),
         window: duration.optional(),
         block: duration.optional(),
       }),

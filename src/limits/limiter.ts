@@ -1,3 +1,4 @@
+import { clientKeyOf } from '../access/client-address.js';
 import type { Principal } from '../access/types.js';
 import type { StatusRequest } from '../http/types.js';
 import type { CheckFunction, CheckOutcome } from '../model/result.js';
@@ -80,13 +81,22 @@ export class RateLimiter {
       throw new Error(`rateLimiter: \`defaultTier\` "${this.defaultTier}" has no entry in \`tiers\``);
   }
 
-  /** The bucket of a request: the principal's id when authenticated, else the client address. */
+  /**
+   * The bucket of a request: the principal when authenticated, else the client (IPv4 address, IPv6
+   * /64). A principal's id is namespaced by the scheme that vouched for it, so a JWT `sub` and an
+   * API key of the same name are two callers. A caller without a scheme (named by `httpLimits`'
+   * `identify`) has a key of its own kind.
+   */
   subjectOf(
     request: Pick<StatusRequest, 'remoteAddress'>,
-    principal?: Pick<Principal, 'id' | 'tier'>,
+    principal?: Pick<Principal, 'id' | 'tier'> & { scheme?: string },
   ): Subject {
-    if (principal) return { key: `p:${principal.id}`, tier: principal.tier };
-    return { key: `a:${request.remoteAddress ?? 'unknown'}`, tier: this.defaultTier };
+    if (principal) {
+      const { id, scheme, tier } = principal;
+      return { key: scheme === undefined ? `i:${id}` : `p:${schemeKey(scheme)}:${id}`, tier };
+    }
+    const address = request.remoteAddress;
+    return { key: `a:${address === undefined ? 'unknown' : clientKeyOf(address)}`, tier: this.defaultTier };
   }
 
   /** The policy of a tier (unknown tiers get the default tier's); undefined when unlimited. */
@@ -188,6 +198,11 @@ export class RateLimiter {
   private recovered(): void {
     this.failing = undefined;
   }
+}
+
+/** A scheme name as a key part that cannot contain the `:` that ends it. */
+function schemeKey(scheme: string): string {
+  return scheme.includes(':') || scheme.includes('%') ? encodeURIComponent(scheme) : scheme;
 }
 
 function unlimited(tier: string, now: number): RateDecision {

@@ -1,3 +1,4 @@
+import { redactDeep } from '../access/redact.js';
 import { isLevel, type Level, SEVERITY } from '../model/levels.js';
 import type { CheckFunction, CheckOutcome, CheckResult, CheckReturn } from '../model/result.js';
 import { type Duration, optionalDuration } from '../util/duration.js';
@@ -166,7 +167,7 @@ export class CheckRunner {
           time: finished,
         };
       }
-      return { ...outcome, durationMs, time: finished };
+      return { ...redactOutcome(outcome, this.env.redact), durationMs, time: finished };
     } catch (error) {
       const finished = this.env.now();
       const shutdown = controller.signal.reason instanceof CheckShutdownError;
@@ -233,6 +234,24 @@ export function normalize(value: CheckReturn | string): Omit<CheckResult, 'durat
     return out;
   }
   throw new TypeError(`check returned ${describe(value)}; expected a level, a boolean or { level, ... }`);
+}
+
+type Outcome = Omit<CheckResult, 'durationMs' | 'time'>;
+
+/**
+ * Redacts every text a check returned (message, fields, observed value and unit) once, when the
+ * result is made: every door (documents, health+json `output`, the live feed, logs) shows results
+ * from here, and cached results are served without redacting again. A check that reports a URL,
+ * a connection string or a header it saw must not leak the credentials in it.
+ */
+function redactOutcome(outcome: Outcome, redact: Redactor): Outcome {
+  const { message, fields, observedValue, observedUnit } = outcome;
+  const clean = { ...outcome };
+  if (message !== undefined) clean.message = redact(message);
+  if (fields !== undefined) clean.fields = redactDeep(fields, redact) as Record<string, unknown>;
+  if (typeof observedValue === 'string') clean.observedValue = redact(observedValue);
+  if (observedUnit !== undefined) clean.observedUnit = redact(String(observedUnit));
+  return clean;
 }
 
 function describe(value: unknown): string {

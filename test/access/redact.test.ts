@@ -56,3 +56,66 @@ describe('redact', () => {
     expect(redactValue(cyclic)).toEqual({ name: 'loop', self: '[…]' });
   });
 });
+
+describe('redact: what check output carries', () => {
+  it('masks prefixed names, quoted values, bare JWTs, private keys and cookies', () => {
+    expect(redact('DB_PASSWORD=hunter2 MYSQL_ROOT_PASSWORD: x1 AWS_SECRET_ACCESS_KEY=abc/def')).toBe(
+      'DB_PASSWORD=*** MYSQL_ROOT_PASSWORD: *** AWS_SECRET_ACCESS_KEY=***',
+    );
+    expect(redact(`token="two words" secret='also two' apikey=k9`)).toBe(
+      `token="***" secret='***' apikey=***`,
+    );
+    expect(redact('GET /f?X-Amz-Signature=9f2c&X-Amz-Date=20240101')).toBe(
+      'GET /f?X-Amz-Signature=***&X-Amz-Date=20240101',
+    );
+    expect(redact('got eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl back')).toBe('got *** back');
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAA\n-----END RSA PRIVATE KEY-----';
+    expect(redact(`loaded ${pem} from disk`)).toBe('loaded *** from disk');
+    expect(redact('cut off: -----BEGIN PRIVATE KEY-----\nMIIEvQ')).toBe('cut off: ***');
+    expect(redact('request had Cookie: sid=abc; theme=dark\nnext line')).toBe(
+      'request had Cookie: ***\nnext line',
+    );
+  });
+
+  it('leaves words that only look like names alone', () => {
+    const text = 'bypass: on; passwords rotated; design: ok; signal: SIGTERM; 3 tokens left; max_tokens: 5';
+    expect(redact(text)).toBe(text);
+  });
+
+  it('masks secret-named fields in any naming style, strings only, and copies only what changes', () => {
+    const at = new Date(0);
+    const clean = { count: 3, at, list: ['a', 'b'], nested: { ok: true } };
+    expect(redactValue(clean)).toBe(clean);
+    const input = {
+      dbPassword: 'x',
+      client_secret: 'y',
+      'x-api-key': 'z',
+      accessToken: 'w',
+      credentials: 'v',
+      tokens: 12,
+      passwordless: 'yes',
+      token: 5,
+      at,
+      keep: { same: 1 },
+    };
+    const output = redactValue(input) as Record<string, unknown>;
+    expect(output).toEqual({
+      dbPassword: '***',
+      client_secret: '***',
+      'x-api-key': '***',
+      accessToken: '***',
+      credentials: '***',
+      tokens: 12,
+      passwordless: 'yes',
+      token: 5,
+      at,
+      keep: { same: 1 },
+    });
+    expect(output.at).toBe(at);
+    expect(output.keep).toBe(input.keep);
+    const proto = JSON.parse('{"__proto__": {"password": "x"}, "note": "password=y"}');
+    const cleaned = redactValue(proto) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
+    expect(JSON.stringify(cleaned)).toBe('{"__proto__":{"password":"***"},"note":"password=***"}');
+  });
+});

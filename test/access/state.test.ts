@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedMap } from '../../src/access/bounded-map.js';
+import { clientKeyOf } from '../../src/access/client-address.js';
 import { NonceCounter, NonceMint } from '../../src/access/digest-nonce.js';
 import { FailureThrottle } from '../../src/access/throttle.js';
+import type { Principal } from '../../src/access/types.js';
+
+const PRINCIPAL: Principal = { id: 'p', tier: 'reader', roles: [], scheme: 'basic' };
 
 describe('bounded state', () => {
   it('BoundedMap never exceeds its capacity and evicts the oldest', () => {
@@ -53,26 +57,78 @@ describe('bounded state', () => {
     expect(counter.size).toBe(1);
   });
 
-  it('the failure throttle blocks one address, forgives on success and caps memory', () => {
+  it('the failure throttle blocks one client and one user name, and only a user forgives itself', () => {
     const throttle = new FailureThrottle({
       maxFailures: 3,
+      maxTargetFailures: 4,
       windowMs: 1_000,
       blockMs: 5_000,
-      maxAddresses: 2,
     });
-    for (let i = 0; i < 3; i++) throttle.recordFailure('a', 100);
-    expect(throttle.retryAfter('a', 100)).toBe(5_000);
-    expect(throttle.retryAfter('a', 5_100)).toBe(0);
-    expect(throttle.retryAfter('b', 100)).toBe(0);
-    throttle.recordFailure('b', 0);
-    throttle.recordFailure('b', 0);
-    throttle.recordSuccess('b');
-    throttle.recordFailure('b', 0);
-    expect(throttle.retryAfter('b', 0)).toBe(0);
-    // Failures spread over more than the window never add up to a block.
-    for (let t = 0; t < 10; t++) throttle.recordFailure('c', t * 600);
-    expect(throttle.retryAfter('c', 6_000)).toBe(0);
+    const wrong = (target?: string) => ({ kind: 'rejected' as const, reason: 'wrong', target });
+    const right = (target?: string) => ({ kind: 'accepted' as const, principal: PRINCIPAL, target });
+    for (let i = 0; i < 3; i++) throttle.settle(wrong(), '10.0.0.1', 100);
+    expect(throttle.retryAfter('10.0.0.1', 100)).toBe(5_000);
+    expect(throttle.retryAfter('::ffff:10.0.0.1', 100)).toBe(5_000); // IPv4-mapped is the same client
+    expect(throttle.retryAfter('10.0.0.1', 5_100)).toBe(0);
+    expect(throttle.retryAfter('10.0.0.2', 100)).toBe(0);
+    // Another credential's success does not clear a client's failures.
+    throttle.settle(wrong(), '10.0.0.3', 0);
+    throttle.settle(wrong(), '10.0.0.3', 0);
+    throttle.settle(right(), '10.0.0.3', 0);
+    throttle.settle(wrong(), '10.0.0.3', 0);
+    expect(throttle.retryAfter('10.0.0.3', 0)).toBe(5_000);
+    // Guesses at one user from four clients block the user, even for the right password...
+    for (let i = 0; i < 4; i++) throttle.settle(wrong('admin'), `10.1.0.${i}`, 0);
+    expect(throttle.settle(right('admin'), '10.2.0.1', 10)).toBe(4_990);
+    // ...while a user who mistypes and then succeeds starts again from zero.
+    for (let i = 0; i < 3; i++) throttle.settle(wrong('bob'), `10.3.0.${i}`, 0);
+    expect(throttle.settle(right('bob'), '10.3.0.9', 0)).toBe(0);
+    for (let i = 0; i < 3; i++) throttle.settle(wrong('bob'), `10.4.0.${i}`, 0);
+    expect(throttle.settle(right('bob'), '10.4.0.9', 0)).toBe(0);
+    // Failures spread over more than the window never add up to a block; no address, no client count.
+    for (let t = 0; t < 10; t++) throttle.settle(wrong(), '10.5.0.1', t * 600);
+    expect(throttle.retryAfter('10.5.0.1', 6_000)).toBe(0);
+    for (let i = 0; i < 5; i++) throttle.settle(wrong(), undefined, 0);
     expect(throttle.retryAfter(undefined, 0)).toBe(0);
+  });
+
+  it('counts IPv6 clients by /64, so one subscriber cannot rotate addresses', () => {
+    const throttle = new FailureThrottle({ maxFailures: 3 });
+    const wrong = { kind: 'rejected' as const, reason: 'wrong' };
+    throttle.settle(wrong, '2001:db8:7:8::1', 0);
+    throttle.settle(wrong, '2001:db8:7:8:ffff:1:2:3', 0);
+    throttle.settle(wrong, '2001:DB8:7:8:0:0:0:9%eth0', 0);
+    expect(throttle.retryAfter('2001:db8:7:8:aaaa::1', 0)).toBe(60_000);
+    expect(throttle.retryAfter('2001:db8:7:9::1', 0)).toBe(0);
+  });
+
+  it('keeps blocks while a flood of new clients churns the counts', () => {
+    const throttle = new FailureThrottle({ maxFailures: 2, maxAddresses: 50, blockMs: 60_000 });
+    const wrong = { kind: 'rejected' as const, reason: 'wrong' };
+    throttle.settle(wrong, '192.0.2.1', 0);
+    throttle.settle(wrong, '192.0.2.1', 0);
+    for (let i = 0; i < 10_259; i++) throttle.settle(wrong, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 1);
+    expect(throttle.retryAfter('192.0.2.1', 2)).toBeGreaterThan(0);
+    // When the blocks themselves are full, the one that expires first goes.
+    for (let i = 0; i < 50; i++) {
+      throttle.settle(wrong, `172.16.0.${i}`, 10 + i);
+      throttle.settle(wrong, `172.16.0.${i}`, 10 + i);
+    }
+    expect(throttle.retryAfter('192.0.2.1', 100)).toBe(0);
+    expect(throttle.retryAfter('172.16.0.0', 100)).toBeGreaterThan(0);
+  });
+});
+
+describe('client keys', () => {
+  it('keeps IPv4, maps IPv4-mapped IPv6 to IPv4 and cuts IPv6 to /64', () => {
+    expect(clientKeyOf('203.0.113.9')).toBe('203.0.113.9');
+    expect(clientKeyOf('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(clientKeyOf('::FFFF:cb00:7109')).toBe('203.0.113.9');
+    expect(clientKeyOf('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:0DB8:0001:0002::')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(clientKeyOf('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(clientKeyOf('/run/app.sock')).toBe('/run/app.sock');
   });
 });
 

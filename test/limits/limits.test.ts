@@ -26,13 +26,63 @@ describe('gcra', () => {
     expect(gcra(tat, now + 20_000, POLICY)).toMatchObject({ allowed: true, remaining: 0 });
     expect(gcra(tat, now + 60_000, POLICY)).toMatchObject({ allowed: true, remaining: 2 });
   });
+});
 
-  it('memory store drops keys whose budget is full when it needs room', () => {
-    const store = new MemoryStore({ maxKeys: 2 });
-    store.consume('a', POLICY, 0, 1);
-    store.consume('b', POLICY, 0, 1);
-    store.consume('c', POLICY, 100_000, 1);
+describe('memory store eviction', () => {
+  // limit 3 per minute: one decision moves a key's TAT 20 s ahead.
+  const spend = (store: MemoryStore, key: string, now: number, policy = POLICY) =>
+    store.consume(key, policy, now, 1);
+
+  it('drops the least recently used key when full, and keeps the cap', () => {
+    const store = new MemoryStore({ maxKeys: 3 });
+    spend(store, 'a', 0);
+    spend(store, 'b', 0);
+    spend(store, 'c', 0);
+    spend(store, 'a', 1); // a is now the most recent
+    spend(store, 'd', 2); // b goes
+    expect(store.size).toBe(3);
+    expect(spend(store, 'b', 3).remaining).toBe(2); // forgotten: a full budget again
+    expect(spend(store, 'a', 3).remaining).toBe(0); // kept: its third request
+    let largest = 0;
+    for (let i = 0; i < 10_000; i++) {
+      spend(store, `flood-${i}`, 10);
+      largest = Math.max(largest, store.size);
+    }
+    expect(largest).toBe(3);
+  });
+
+  it('drops keys whose budget is full again first, a few per new key', () => {
+    const store = new MemoryStore({ maxKeys: 4 });
+    for (const key of ['a', 'b', 'c', 'd']) spend(store, key, 0); // TATs at 20 s
+    spend(store, 'e', 100_000); // all four are full again: dropped while making room
     expect(store.size).toBe(1);
+    const two = new MemoryStore({ maxKeys: 2 });
+    spend(two, 'old', 0); // TAT 20 s
+    spend(two, 'busy', 50_000); // TAT 70 s
+    spend(two, 'new', 60_000);
+    expect(two.size).toBe(2);
+    expect(spend(two, 'busy', 60_000).remaining).toBe(1); // kept, mid-budget
+  });
+
+  it('keeps a caller who hammers past its limit, whatever floods in beside it', () => {
+    const store = new MemoryStore({ maxKeys: 10 });
+    for (let i = 0; i < 3; i++) spend(store, 'attacker', 0);
+    const allowed = new Set<boolean>();
+    for (let i = 0; i < 1_000; i++) {
+      allowed.add(spend(store, 'attacker', i).allowed);
+      spend(store, `fresh-${i}`, i);
+    }
+    expect([...allowed]).toEqual([false]);
+  });
+
+  it('drops a key whose budget is full again before an older one still mid-budget', () => {
+    const slow = { name: 'slow', limit: 1, windowMs: 3_600_000 };
+    const store = new MemoryStore({ maxKeys: 2 });
+    spend(store, 's', 0, slow); // TAT one hour ahead
+    spend(store, 'p', 0); // TAT 20 s
+    spend(store, 'q', 30_000); // p is full again and goes, not the older s
+    expect(spend(store, 's', 30_000, slow).allowed).toBe(false);
+    expect(store.size).toBe(2);
   });
 });
 
