@@ -431,10 +431,10 @@ function lazyDashboard(status: StatusKit, config: AgentConfig, livePaths: LivePa
       status,
     });
   });
-  return async (context) => {
+  return (context) => {
     const { pathname } = context;
     if (statusPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return undefined;
-    return (await route.get())(context);
+    return route.value ? route.value(context) : route.get().then((dashboard) => dashboard(context));
   };
 }
 

@@ -96,12 +96,12 @@ export function createDashboard(options: DashboardOptions = {}): DashboardRoute 
   const pagePaths = new Set([pagePath, `${prefix}/`, `${prefix}/index.html`]);
   const assetRoot = `${prefix}/${ASSET_DIR}/`;
 
-  const route = async (request: RequestContext): Promise<StatusResponse | undefined> => {
+  const route = (request: RequestContext): StatusResponse | Promise<StatusResponse> | undefined => {
     const pathname = request.pathname;
     if (pagePaths.has(pathname)) {
-      const verdict = await pageVerdict(options.access, request);
-      if (verdict.refusal) return verdict.refusal;
-      return serve(request, verdict.headerAuth ? ssePage : page, PAGE_HEADERS);
+      return pageVerdict(options.access, request).then(
+        (verdict) => verdict.refusal ?? serve(request, verdict.headerAuth ? ssePage : page, PAGE_HEADERS),
+      );
     }
     if (!pathname.startsWith(assetRoot)) return undefined;
     const rest = pathname.slice(assetRoot.length);

@@ -213,16 +213,22 @@ export class StatusEndpoint {
   }
 
   private inner(context: RequestContext): MaybePromise<StatusResponse | undefined> {
-    if (this.routes.length > 0) return this.throughRoutes(this.routes, context);
-    return this.own(context);
+    return this.routes.length > 0 ? this.throughRoutes(this.routes, 0, context) : this.own(context);
   }
 
-  private async throughRoutes(
+  /**
+   * Plug-in routes in order. Synchronous while they decline synchronously (a dashboard asked for
+   * `/status`), so a cached document still needs no promise.
+   */
+  private throughRoutes(
     routes: readonly Route[],
+    from: number,
     context: RequestContext,
-  ): Promise<StatusResponse | undefined> {
-    for (const route of routes) {
-      const response = await route(context);
+  ): MaybePromise<StatusResponse | undefined> {
+    for (let index = from; index < routes.length; index++) {
+      const response = routes[index](context);
+      if (response instanceof Promise)
+        return response.then((settled) => settled ?? this.throughRoutes(routes, index + 1, context));
       if (response) return response;
     }
     return this.own(context);
