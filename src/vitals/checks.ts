@@ -11,6 +11,7 @@ import {
 } from '../checks/thresholds.js';
 import { type CheckFunction, type CheckOutcome, type Level, worst } from '../model/index.js';
 import { sustainedAboveMs } from './cpu.js';
+import { derived } from './precision.js';
 import { PRESSURE_RESOURCES, type PressureResource } from './pressure.js';
 import type { DiskInfo, PressureReading } from './types.js';
 import type { Vitals } from './vitals.js';
@@ -85,7 +86,7 @@ export function diskSpaceCheck(vitals: Vitals, options: DiskSpaceCheckOptions = 
         name: disk.name,
         state: disk.state,
         level: verdict.level,
-        freePercent: verdict.freePercent === null ? null : round(verdict.freePercent),
+        freePercent: verdict.freePercent === null ? null : derived(verdict.freePercent),
         freeBytes: disk.available,
         totalBytes: disk.total,
       };
@@ -95,12 +96,12 @@ export function diskSpaceCheck(vitals: Vitals, options: DiskSpaceCheckOptions = 
       ...missing.map((m) => `${m}: not mounted`),
     ];
     const headline = lowest
-      ? `${lowest.disk.mount} ${round(lowest.freePercent)}% free (${formatBytes(lowest.disk.available!)})`
+      ? `${lowest.disk.mount} ${derived(lowest.freePercent)}% free (${formatBytes(lowest.disk.available!)})`
       : 'no disk figures';
     return {
       level,
       message: [headline, ...notes].join('; '),
-      observedValue: lowest ? round(lowest.freePercent) : undefined,
+      observedValue: lowest ? derived(lowest.freePercent) : undefined,
       observedUnit: '%',
       fields: { disks: rows },
     };
@@ -135,11 +136,11 @@ export function memoryCheck(vitals: Vitals, options: MemoryCheckOptions = {}): C
     }
     return {
       level: levelAbove(observed, thresholds),
-      message: `${scope} memory ${round(observed)}% used (${formatBytes(memory.available)} available)`,
-      observedValue: round(observed),
+      message: `${scope} memory ${derived(observed)}% used (${formatBytes(memory.available)} available)`,
+      observedValue: derived(observed),
       observedUnit: '%',
       fields: {
-        usedPercent: round(memory.usedPercent),
+        usedPercent: derived(memory.usedPercent),
         used: memory.used,
         available: memory.available,
         total: memory.total,
@@ -170,14 +171,14 @@ export function eventLoopCheck(vitals: Vitals, options: EventLoopCheckOptions = 
     const { eventLoop, windowMs } = vitals.process();
     return {
       level: levelAbove(eventLoop.p99, thresholds),
-      message: `event-loop delay p99 ${round(eventLoop.p99)} ms over ${Math.round(windowMs)} ms`,
-      observedValue: round(eventLoop.p99),
+      message: `event-loop delay p99 ${derived(eventLoop.p99)} ms over ${Math.round(windowMs)} ms`,
+      observedValue: derived(eventLoop.p99),
       observedUnit: 'ms',
       fields: {
-        p50: round(eventLoop.p50),
-        p99: round(eventLoop.p99),
-        max: round(eventLoop.max),
-        utilization: round(eventLoop.utilization, 4),
+        p50: derived(eventLoop.p50),
+        p99: derived(eventLoop.p99),
+        max: derived(eventLoop.max),
+        utilization: derived(eventLoop.utilization, 4),
       },
     } satisfies CheckOutcome;
   };
@@ -215,10 +216,10 @@ export function cpuCheck(vitals: Vitals, options: CpuCheckOptions = {}): CheckFu
     const since = aboveWarnMs > 0 ? `, >= ${warn}% for ${Math.round(aboveWarnMs / 1000)} s` : '';
     return {
       level,
-      message: `CPU ${round(usage)}% used${since}`,
-      observedValue: round(usage),
+      message: `CPU ${derived(usage)}% used${since}`,
+      observedValue: derived(usage),
       observedUnit: '%',
-      fields: { usage: round(usage), aboveWarnMs, aboveCritMs, sustainedMs },
+      fields: { usage: derived(usage), aboveWarnMs, aboveCritMs, sustainedMs },
     } satisfies CheckOutcome;
   };
 }
@@ -366,11 +367,6 @@ function nonNegative(name: string, value: number): number {
     throw new CheckOptionError([name], `expected a number >= 0, got ${String(value)}`);
   }
   return value;
-}
-
-function round(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { derived } from './precision.js';
 import { type CpuTimes, parseProcStat } from './proc-parse.js';
 import type { CpuCore, CpuReading } from './types.js';
 
@@ -43,7 +44,7 @@ export function coreUsage(prev: CpuTimes, next: CpuTimes): UsageFigures {
   const total =
     d('user') + d('nice') + d('system') + d('idle') + d('iowait') + d('irq') + d('softirq') + d('steal');
   if (total === 0) return { ...ZERO };
-  const pct = (ticks: number) => (ticks / total) * 100;
+  const pct = (ticks: number) => derived((ticks / total) * 100);
   return {
     usage: pct(total - d('idle') - d('iowait')),
     user: pct(d('user') + d('nice')),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { statfs as statfsAsync } from 'node:fs/promises';
 import path from 'node:path';
+import { derived } from './precision.js';
 import { type MountEntry, parseMounts } from './proc-parse.js';
 import type { DiskInfo } from './types.js';
 
@@ -75,7 +76,7 @@ export function diskFigures(
     free,
     available,
     used,
-    usedPercent: used + available > 0 ? (used / (used + available)) * 100 : 0,
+    usedPercent: used + available > 0 ? derived((used / (used + available)) * 100) : 0,
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { derived } from './precision.js';
 import { parseMeminfo } from './proc-parse.js';
 import type { MemoryInfo } from './types.js';
 
@@ -27,7 +28,7 @@ export function memoryFromMeminfo(fields: ReadonlyMap<string, number>): MemoryIn
     swapTotal,
     swapUsed: Math.max(0, swapTotal - swapFree),
     swapFree,
-    usedPercent: total > 0 ? (used / total) * 100 : 0,
+    usedPercent: total > 0 ? derived((used / total) * 100) : 0,
     source: 'meminfo',
   };
 }
@@ -47,7 +48,7 @@ export function memoryFromOs(): MemoryInfo {
     swapTotal: 0,
     swapUsed: 0,
     swapFree: 0,
-    usedPercent: total > 0 ? (used / total) * 100 : 0,
+    usedPercent: total > 0 ? derived((used / total) * 100) : 0,
     source: 'os',
   };
 }

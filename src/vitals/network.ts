@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { derived } from './precision.js';
 import { parseNetDev } from './proc-parse.js';
 import type { NetDevCounters, NetworkInterfaceStats, NetworkReading } from './types.js';
 
@@ -23,7 +24,7 @@ export function interfaceRates(
   windowMs: number,
 ): NetworkInterfaceStats {
   const rate = (key: 'rxBytes' | 'txBytes' | 'rxPackets' | 'txPackets') =>
-    prev && windowMs > 0 ? Math.max(0, next[key] - prev[key]) / (windowMs / 1000) : 0;
+    prev && windowMs > 0 ? derived(Math.max(0, next[key] - prev[key]) / (windowMs / 1000)) : 0;
   return {
     ...next,
     rxBytesPerSec: rate('rxBytes'),

@@ -5,6 +5,7 @@ import {
   monitorEventLoopDelay,
   performance,
 } from 'node:perf_hooks';
+import { derived } from './precision.js';
 import type { EventLoopReading, ProcessInfo } from './types.js';
 
 /** What the sampler uses of `monitorEventLoopDelay()`'s histogram: injectable, so tests can script delays. */
@@ -69,7 +70,7 @@ export class ProcessSampler {
         external: mem.external,
         arrayBuffers: mem.arrayBuffers,
       },
-      cpuPercent: windowMs > 0 ? ((cpu.user + cpu.system) / 1000 / windowMs) * 100 : 0,
+      cpuPercent: windowMs > 0 ? derived(((cpu.user + cpu.system) / 1000 / windowMs) * 100) : 0,
       eventLoop,
       openFds: countOpenFds(),
       windowMs,

@@ -13,6 +13,7 @@ import {
 } from '../../src/vitals/index.js';
 import { memoryFromMeminfo } from '../../src/vitals/memory.js';
 import { interfaceRates } from '../../src/vitals/network.js';
+import { derived } from '../../src/vitals/precision.js';
 
 const PROC_STAT = `cpu  200 0 100 1000 10 0 0 0 0 0
 cpu0 100 0 50 500 5 0 0 0 0 0
@@ -167,8 +168,21 @@ describe('diskFigures', () => {
       free: 1228800,
       available: 819200,
       used: 2867200,
-      usedPercent: (700 / 900) * 100,
+      // 77.777…, written to two decimals like every derived percentage.
+      usedPercent: 77.78,
     });
+  });
+
+  it('writes derived figures to two decimals, counters exact', () => {
+    expect(derived(56.00000000000001)).toBe(56);
+    expect(derived(0.1 + 0.2)).toBe(0.3);
+    expect(derived(12.345)).toBe(12.35);
+    expect(
+      coreUsage(
+        { user: 3, nice: 0, system: 0, idle: 6, iowait: 0, irq: 0, softirq: 0, steal: 0 },
+        { user: 6, nice: 0, system: 0, idle: 12, iowait: 0, irq: 0, softirq: 0, steal: 0 },
+      ).usage,
+    ).toBe(33.33);
   });
 });
 

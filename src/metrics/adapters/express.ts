@@ -1,21 +1,30 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestMetrics } from '../requests.js';
 import { observeResponse } from './node.js';
 
-export interface ExpressInstrumentOptions {
-  /** Default: the matched route pattern (`req.baseUrl + req.route.path`); unmatched requests have none. */
-  key?: (req: Request, res: Response) => string | undefined;
+/** The part of an Express request the instrumentation reads (structural: no dependency on Express's types). */
+export interface ExpressRequestLike extends IncomingMessage {
+  baseUrl?: string;
+  route?: { path?: unknown };
 }
 
-export function expressRouteKey(req: Request): string | undefined {
-  const path = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path}` : undefined;
+export interface ExpressInstrumentOptions<Req extends ExpressRequestLike = ExpressRequestLike> {
+  /** Default: the matched route pattern (`req.baseUrl + req.route.path`); unmatched requests have none. */
+  key?: (req: Req, res: ServerResponse) => string | undefined;
+}
+
+export function expressRouteKey(req: ExpressRequestLike): string | undefined {
+  const path = req.route?.path;
+  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined;
 }
 
 /** Express middleware; mount it before the routes it should measure. */
-export function expressMetrics(metrics: RequestMetrics, options: ExpressInstrumentOptions = {}) {
+export function expressMetrics<Req extends ExpressRequestLike = ExpressRequestLike>(
+  metrics: RequestMetrics,
+  options: ExpressInstrumentOptions<Req> = {},
+) {
   const key = options.key ?? expressRouteKey;
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Req, res: ServerResponse, next: (error?: unknown) => void): void => {
     observeResponse(metrics, res, () => key(req, res));
     next();
   };
