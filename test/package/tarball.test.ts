@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function run(command: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, timeout: 240_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+      resolve({
+        code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+        out: `${stdout}${stderr}`,
+      });
     });
   });
 }
@@ -52,8 +55,13 @@ describe('the published package', () => {
     const packed = await run('npm', ['pack', '--silent', '--pack-destination', scratch], root);
     expect(packed.code, packed.out).toBe(0);
     const tarball = join(scratch, packed.out.trim().split('\n').pop()!);
-    const typesNode = JSON.parse(readFileSync(join(root, 'node_modules/@types/node/package.json'), 'utf8')).version;
-    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    const typesNode = JSON.parse(
+      readFileSync(join(root, 'node_modules/@types/node/package.json'), 'utf8'),
+    ).version;
+    writeFileSync(
+      join(scratch, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, type: 'module' }),
+    );
     const installed = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `@types/node@${typesNode}`],
@@ -79,7 +87,11 @@ describe('the published package', () => {
         files: ['app.ts'],
       }),
     );
-    const compiled = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', scratch], scratch);
+    const compiled = await run(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', scratch],
+      scratch,
+    );
     expect(compiled.out).toBe('');
     expect(compiled.code).toBe(0);
 
