@@ -33,6 +33,8 @@ export interface LiveStats {
   slowClosed: number;
   /** Connections dropped because all together held more than `maxTotalBufferedBytes`. */
   budgetDropped: number;
+  /** WebSocket peers terminated for not answering a heartbeat ping (nothing unsent: gone). */
+  pingTimeouts: number;
   /** SSE connects and WebSocket upgrades refused by the caller's rate limit (429). */
   rateLimitedConnects: number;
   /** WebSocket commands refused by the caller's rate limit or the per-connection `commandRate`. */
@@ -119,6 +121,7 @@ export class LiveFeed {
       bufferedBytes: budget.total,
       slowClosed: budget.slowClosed,
       budgetDropped: budget.budgetDropped,
+      pingTimeouts: budget.pingTimeouts,
       rateLimitedConnects: refused.connects,
       rateLimitedCommands: refused.commands,
     };

@@ -12,6 +12,8 @@ export class SendBudget {
   slowClosed = 0;
   /** Connections dropped because all of them together held more than `limit`. */
   budgetDropped = 0;
+  /** WebSocket peers terminated for not answering a ping (with nothing unsent: gone, or stuck). */
+  pingTimeouts = 0;
   private readonly outlets = new Set<Outlet>();
 
   constructor(

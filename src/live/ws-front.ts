@@ -37,8 +37,14 @@ export class WsFront {
       autoPong: false,
     });
     if (config.heartbeatMs > 0) {
+      let last = performance.now();
       this.heartbeat = setInterval(() => {
-        for (const peer of this.peers) peer.heartbeat();
+        // A late beat means this process was too busy to read: unanswered pings may be sitting
+        // unread in their sockets, so nobody is judged on them this time.
+        const now = performance.now();
+        const late = now - last > config.heartbeatMs * 1.5;
+        last = now;
+        for (const peer of this.peers) peer.heartbeat(late);
       }, config.heartbeatMs);
       this.heartbeat.unref();
     }
