@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { Authenticator } from '../access/index.js';
 import type { AccessControl } from '../access/types.js';
 import type { ExtraRoute, MetricsRenderer } from '../http/handler.js';
+import type { RateLimiter } from '../limits/limiter.js';
 import type { LiveFeed } from '../live/index.js';
 import { MetricsRegistry, metricsEndpoint } from '../metrics/index.js';
 import type { CheckFunction } from '../model/index.js';
@@ -68,20 +69,32 @@ export async function buildAgent(config: AgentConfig): Promise<BuiltAgent> {
   const maintenance = config.maintenance
     ? (await import('../maintenance/index.js')).createMaintenance(status, config.maintenance)
     : undefined;
+  let rateLimiter: RateLimiter | undefined;
   if (config.rateLimits) {
     const { createRateLimiter, guardStatus } = await import('../limits/index.js');
     const { account, ...limits } = config.rateLimits;
-    guardStatus(status, createRateLimiter(limits), { account });
+    // One limiter for /status and the live feed: a caller's connects and commands spend the same budget.
+    rateLimiter = createRateLimiter(limits);
+    guardStatus(status, rateLimiter, { account });
   }
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
-    // The `metrics` topic carries the event-loop and PSI readings too, so the dashboard charts them.
+    // The `metrics` topic carries the event-loop and PSI readings too, so the dashboard charts
+    // them, and the feed's own counters (slow clients cut, rate-limit refusals).
     const metrics = () => ({
       ...(registry?.readStatus() ?? {}),
       ...(vitals ? { eventLoop: vitals.process().eventLoop, pressure: systemPressure(vitals) } : {}),
+      liveFeed: feed.stats(),
     });
-    return createLiveFeed({ ...(config.live || {}), status, vitals, sources: { metrics } });
+    const feed = createLiveFeed({
+      ...(config.live || {}),
+      status,
+      vitals,
+      sources: { metrics },
+      rateLimiter,
+    });
+    return feed;
   });
   if (config.dashboard !== false) status.addRoute(lazyDashboard(status, config, livePaths));
   return {

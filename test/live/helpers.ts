@@ -128,6 +128,8 @@ export class SseClient {
   readonly events: SseEvent[] = [];
   response!: IncomingMessage;
   private buffer = '';
+  private received = '';
+  private ended!: Promise<void>;
   private readonly waiters = new Set<() => void>();
   private request!: ReturnType<typeof httpGet>;
 
@@ -136,6 +138,7 @@ export class SseClient {
     return new Promise((resolve, reject) => {
       client.request = httpGet(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         client.response = res;
+        client.ended = new Promise((done) => res.once('end', done));
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
         res.on('error', () => {});
@@ -163,13 +166,10 @@ export class SseClient {
     });
   }
 
+  /** The whole response body, once it has ended (for refusals, which are not streams). */
   async body(): Promise<string> {
-    let text = '';
-    this.response.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    await new Promise((resolve) => this.response.once('end', resolve));
-    return this.buffer + text;
+    await this.ended;
+    return this.received;
   }
 
   close(): void {
@@ -177,6 +177,7 @@ export class SseClient {
   }
 
   private feed(chunk: string): void {
+    this.received += chunk;
     this.buffer += chunk;
     let end = this.buffer.indexOf('\n\n');
     while (end !== -1) {
