@@ -21,7 +21,8 @@ export interface Capacity {
 export class WsFront {
   private readonly wss: WebSocketServer;
   private readonly peers = new Set<WsPeer>();
-  private readonly heartbeat: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly feed: FeedContext,
@@ -36,18 +37,7 @@ export class WsFront {
       // Pongs are sent by WsPeer, through the send budget like every other frame.
       autoPong: false,
     });
-    if (config.heartbeatMs > 0) {
-      let last = performance.now();
-      this.heartbeat = setInterval(() => {
-        // A late beat means this process was too busy to read: unanswered pings may be sitting
-        // unread in their sockets, so nobody is judged on them this time.
-        const now = performance.now();
-        const late = now - last > config.heartbeatMs * 1.5;
-        last = now;
-        for (const peer of this.peers) peer.heartbeat(late);
-      }, config.heartbeatMs);
-      this.heartbeat.unref();
-    }
+    this.beatAfter(config.heartbeatMs);
   }
 
   get size(): number {
@@ -119,12 +109,33 @@ export class WsFront {
   }
 
   close(): void {
-    clearInterval(this.heartbeat);
+    this.closed = true;
+    clearTimeout(this.heartbeat);
     for (const peer of this.peers) peer.shutdown();
     const stragglers = setTimeout(() => {
       for (const peer of this.peers) peer.drop();
     }, 1000);
     stragglers.unref();
+  }
+
+  /**
+   * Heartbeat rounds, each `ms` after the previous one ended, so that every peer always has a whole
+   * interval to answer its ping (an interval timer catching up after a busy spell would judge twice
+   * in a row). A round runs after that turn's reads (setImmediate follows the poll phase): pongs
+   * that arrived while the process was busy are read before anyone is found silent.
+   */
+  private beatAfter(ms: number): void {
+    if (ms <= 0 || this.closed) return;
+    this.heartbeat = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (this.closed) return;
+          for (const peer of this.peers) peer.heartbeat();
+          this.beatAfter(ms);
+        }),
+      ms,
+    );
+    this.heartbeat.unref();
   }
 
   private accept(ws: WebSocket, request: IncomingMessage, preauthorized: Preauthorized | undefined): void {

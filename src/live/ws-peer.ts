@@ -115,17 +115,16 @@ export class WsPeer extends Outlet implements SessionTransport {
   /**
    * Every heartbeat: ping the peer; one that did not answer the previous ping is gone — or, when
    * what it was sent is still unsent, not reading (closed as slow, 1013). A paused peer cannot
-   * answer (it is not read): still paused at its second heartbeat, it is not reading either. On a
-   * `late` beat (the process was busy) silence proves nothing: the peer is only pinged again.
+   * answer (it is not read): still paused at its second heartbeat, it is not reading either.
    */
-  heartbeat(late: boolean): void {
+  heartbeat(): void {
     if (this.closing) return;
     if (this.backlog) {
       this.beatsPaused += 1;
       if (this.beatsPaused >= 2) this.closeSlow('not reading');
       return;
     }
-    if (!this.alive && !late) {
+    if (!this.alive) {
       if (this.unsent() > 0) this.closeSlow('not reading');
       else {
         this.budget.pingTimeouts += 1;

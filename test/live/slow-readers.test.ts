@@ -14,7 +14,7 @@ const SETTINGS: ServerSettings = {
   feed: {
     maxBufferedBytes: 256 * 1024,
     maxTotalBufferedBytes: 16 * MiB,
-    heartbeatInterval: 500,
+    heartbeatInterval: 1000,
     commandRate: { perSecond: 5000, burst: 5000 },
     intervals: { cpu: 20 },
   },

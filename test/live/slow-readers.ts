@@ -27,6 +27,9 @@ export interface Sample {
   stats: LiveStats;
   rss: number;
   peakRss: number;
+  heapUsed: number;
+  /** Buffers and other memory outside the JavaScript heap. */
+  external: number;
 }
 
 /** The fixture servers (fixtures/feed-server.ts) in one child process, asked over IPC. */
@@ -43,7 +46,7 @@ export class FeedProcess {
   static start(settings: readonly ServerSettings[]): Promise<FeedProcess> {
     const script = new URL('./fixtures/feed-server.ts', import.meta.url).pathname;
     const child = fork(script, [JSON.stringify(settings)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {
@@ -64,6 +67,7 @@ export class FeedProcess {
       port: this.ports[index],
       alive: () => this.alive,
       stats: () => this.ask({ stats: index }),
+      collected: () => this.ask({ stats: index, gc: true }),
       reset: () => this.ask({ reset: index }),
     };
   }
@@ -76,7 +80,7 @@ export class FeedProcess {
     });
   }
 
-  private ask(message: { stats?: number; reset?: number }): Promise<Sample> {
+  private ask(message: { stats?: number; reset?: number; gc?: boolean }): Promise<Sample> {
     if (!this.alive) return Promise.reject(new Error('the feed server is not running'));
     return new Promise((resolve) => {
       this.replies.push(resolve);
@@ -89,6 +93,8 @@ export interface FeedServer {
   port: number;
   alive(): boolean;
   stats(): Promise<Sample>;
+  /** The same after a full garbage collection: what the server really keeps. */
+  collected(): Promise<Sample>;
   /** The same, after starting a new RSS peak from now. */
   reset(): Promise<Sample>;
 }
@@ -127,6 +133,10 @@ export interface SlowReadersReport {
 export async function runSlowReaders(server: FeedServer, run: SlowReadersRun): Promise<SlowReadersReport> {
   const next = seededRandom(run.seed);
   const bystander = await Client.open(`ws://127.0.0.1:${server.port}/api/health/ws`);
+  let bystanderClose = '';
+  bystander.closed.then(({ code, reason }) => {
+    bystanderClose = `${code} ${reason}`;
+  });
   bystander.send('subscribe sysinfo 100ms');
   await bystander.nextPush('sysinfo');
   const before = (await server.stats()).stats;
@@ -144,7 +154,12 @@ export async function runSlowReaders(server: FeedServer, run: SlowReadersRun): P
   // /health/live still answers, while the slow clients are being dealt with.
   while (cutsOf(sample.stats) < expectedCuts) {
     if (Date.now() > deadline) throw new Error(`slow clients still open: ${JSON.stringify(sample.stats)}`);
-    await bystander.nextPush('sysinfo');
+    await bystander.nextPush('sysinfo').catch(async (error: Error) => {
+      const { stats } = await server.stats();
+      throw new Error(
+        `${error.message}; bystander closed: ${bystanderClose || 'no'}; ${JSON.stringify(stats)}`,
+      );
+    });
     bystanderPushes += 1;
     const health = await fetch(`http://127.0.0.1:${server.port}/health/live`, {
       signal: AbortSignal.timeout(10_000),
