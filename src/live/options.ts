@@ -171,8 +171,8 @@ export function resolveConfig(options: LiveFeedOptions): LiveConfig {
 }
 
 /**
- * Replies to commands stop being produced once this much is unsent (a quarter of a second of a
- * fast reader's traffic, far more than a healthy client ever has queued).
+ * Replies to commands stop being produced once this much is unsent: far more than a client that
+ * reads ever has queued, little enough that one that stopped reading costs nothing more.
  */
 const READ_PAUSE_BYTES = 64 * 1024;
 
