@@ -9,31 +9,17 @@
 import {
   cutsOf,
   FeedProcess,
+  ROOMY_BUDGET,
   runSlowReaders,
-  type ServerSettings,
   type SlowReadersReport,
+  TIGHT_BUDGET,
 } from '../../test/live/slow-readers.js';
 
 const MiB = 1024 * 1024;
 const [rounds = 20, clients = 32, firstSeed = 1] = process.argv.slice(2).map(Number);
 
-const ROOMY: ServerSettings = {
-  feed: {
-    maxBufferedBytes: 256 * 1024,
-    maxTotalBufferedBytes: 16 * MiB,
-    heartbeatInterval: 1000,
-    commandRate: { perSecond: 5000, burst: 5000 },
-    intervals: { cpu: 20 },
-  },
-  pushBytes: 128 * 1024,
-};
-const TIGHT: ServerSettings = {
-  ...ROOMY,
-  feed: { ...ROOMY.feed, maxBufferedBytes: MiB, maxTotalBufferedBytes: 2 * MiB },
-};
-
-let servers = await FeedProcess.start([ROOMY, TIGHT]);
-const startRss = (await servers.server(0).stats()).rss;
+let servers = await FeedProcess.start([ROOMY_BUDGET, TIGHT_BUDGET]);
+const start = await servers.server(0).collected();
 const totals = { inputs: 0, connections: 0, crashes: 0, failures: 0, outcomes: {} as Record<string, number> };
 let worstGrowth = 0;
 let highestPeak = 0;
@@ -58,7 +44,7 @@ for (let round = 0; round < rounds; round++) {
     }
     totals.crashes += 1;
     console.log(`${String(round).padStart(5)}  ${seed}  CRASH: ${(error as Error).message}`);
-    servers = await FeedProcess.start([ROOMY, TIGHT]);
+    servers = await FeedProcess.start([ROOMY_BUDGET, TIGHT_BUDGET]);
     continue;
   }
   if (!report.serverAlive || cutsOf(report.stats) < clients) totals.failures += 1;
@@ -85,15 +71,20 @@ for (let round = 0; round < rounds; round++) {
     ].join('  '),
   );
 }
-const endRss = (await servers.server(0).stats()).rss;
+const end = await servers.server(0).collected();
 await servers.stop();
 
 console.log(`\n${rounds} rounds in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 console.log(`inputs tried: ${totals.inputs} (${totals.connections} slow connections and what they sent)`);
 console.log(`outcomes: ${JSON.stringify(totals.outcomes)}`);
 console.log(`crashes: ${totals.crashes}, rounds that failed their checks: ${totals.failures}`);
+const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
 console.log(
-  `RSS: ${(startRss / MiB).toFixed(0)} MB at start, highest peak ${(highestPeak / MiB).toFixed(0)} MB, ` +
-    `worst growth within a round ${(worstGrowth / MiB).toFixed(0)} MB, ${(endRss / MiB).toFixed(0)} MB at the end`,
+  `RSS: ${mb(start.rss)} at start, highest peak ${mb(highestPeak)}, worst growth within a round ` +
+    `${mb(worstGrowth)}, ${mb(end.rss)} at the end`,
+);
+// What survives a full collection: a leak grows it round after round, garbage does not.
+console.log(
+  `after a full GC: heap ${mb(start.heapUsed)} -> ${mb(end.heapUsed)}, buffers ${mb(start.external)} -> ${mb(end.external)}`,
 );
 process.exitCode = totals.crashes > 0 || totals.failures > 0 ? 1 : 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cutsOf, FeedProcess, runSlowReaders, type ServerSettings } from './slow-readers.js';
+import { cutsOf, FeedProcess, ROOMY_BUDGET, runSlowReaders, TIGHT_BUDGET } from './slow-readers.js';
 
 /**
  * Clients that send and never read, against a feed in a server process of its own (so the RSS is
@@ -10,24 +10,10 @@ const MiB = 1024 * 1024;
 /** Without the caps the same clients grow the server by ~40 MB/s without end (docs/design.md). */
 const RSS_GROWTH_BOUND = 100 * MiB;
 
-const SETTINGS: ServerSettings = {
-  feed: {
-    maxBufferedBytes: 256 * 1024,
-    maxTotalBufferedBytes: 16 * MiB,
-    heartbeatInterval: 1000,
-    commandRate: { perSecond: 5000, burst: 5000 },
-    intervals: { cpu: 20 },
-  },
-  pushBytes: 128 * 1024,
-};
-
 // One process, two servers: the second lets all its connections together hold only 2 MiB.
 let servers: FeedProcess;
 beforeAll(async () => {
-  servers = await FeedProcess.start([
-    SETTINGS,
-    { ...SETTINGS, feed: { ...SETTINGS.feed, maxBufferedBytes: MiB, maxTotalBufferedBytes: 2 * MiB } },
-  ]);
+  servers = await FeedProcess.start([ROOMY_BUDGET, TIGHT_BUDGET]);
 });
 afterAll(() => servers?.stop());
 

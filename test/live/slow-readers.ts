@@ -23,6 +23,30 @@ export interface ServerSettings {
   pushBytes?: number;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * The servers the slow clients meet: a heavy `cpu` topic (128 KiB every 20 ms), a generous command
+ * rate (so floods are effective) and a 1 s heartbeat. Roomy: 256 KiB per connection, 16 MiB in all,
+ * room for every slow client at once.
+ */
+export const ROOMY_BUDGET: ServerSettings = {
+  feed: {
+    maxBufferedBytes: 256 * 1024,
+    maxTotalBufferedBytes: 16 * MiB,
+    heartbeatInterval: 1000,
+    commandRate: { perSecond: 5000, burst: 5000 },
+    intervals: { cpu: 20 },
+  },
+  pushBytes: 128 * 1024,
+};
+
+/** Tight: 1 MiB per connection but 2 MiB in all, so the total budget drops the largest holders. */
+export const TIGHT_BUDGET: ServerSettings = {
+  ...ROOMY_BUDGET,
+  feed: { ...ROOMY_BUDGET.feed, maxBufferedBytes: MiB, maxTotalBufferedBytes: 2 * MiB },
+};
+
 export interface Sample {
   stats: LiveStats;
   rss: number;
