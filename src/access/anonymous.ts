@@ -1,3 +1,4 @@
+import { paramsOf } from '../http/context.js';
 import type { StatusRequest } from '../http/types.js';
 import { headerValue } from '../http/types.js';
 import { disclosureOf } from './tiers.js';
@@ -53,9 +54,7 @@ export function unclaimedAuthorization(request: StatusRequest): string | undefin
  * shows is offered the challenges, so `curl --digest` logs in instead of silently getting the summary.
  */
 export function asksForDetails(request: StatusRequest): boolean {
-  const { url } = request;
-  const start = url.indexOf('?');
-  if (start < 0 || !url.includes('details', start)) return false;
-  const value = new URLSearchParams(url.slice(start + 1)).get('details')?.toLowerCase();
+  if (!request.url.includes('details')) return false;
+  const value = paramsOf(request).get('details')?.toLowerCase();
   return value === '' || value === 'true' || value === '1' || value === 'yes';
 }

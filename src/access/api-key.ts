@@ -1,3 +1,4 @@
+import { paramsOf } from '../http/context.js';
 import type { StatusRequest } from '../http/types.js';
 import { headerValue } from '../http/types.js';
 import {
@@ -45,7 +46,7 @@ export function apiKeyAuth(options: ApiKeyOptions): Authenticator {
   return {
     scheme: 'apiKey',
     authenticate(request: StatusRequest): AuthOutcome {
-      const presented = headerValue(request.headers, header) ?? fromQuery(request.url, queryParameter);
+      const presented = headerValue(request.headers, header) ?? fromQuery(request, queryParameter);
       return presented === undefined ? ABSENT : check(presented);
     },
     authenticateCredential: check,
@@ -79,9 +80,7 @@ function storedHash(entry: ApiKeyEntry, position: number): string {
   throw new Error(`apiKeyAuth: key #${position} needs a non-empty \`key\` or a 64-hex-digit \`sha256\``);
 }
 
-function fromQuery(url: string, parameter: string | undefined): string | undefined {
+function fromQuery(request: StatusRequest, parameter: string | undefined): string | undefined {
   if (!parameter) return undefined;
-  const start = url.indexOf('?');
-  if (start < 0) return undefined;
-  return new URLSearchParams(url.slice(start + 1)).get(parameter) ?? undefined;
+  return paramsOf(request).get(parameter) ?? undefined;
 }

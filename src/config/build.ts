@@ -9,8 +9,9 @@ import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Authenticator } from '../access/index.js';
 import type { AccessControl } from '../access/types.js';
+import { pathnameOf } from '../http/context.js';
 import type { MetricsRenderer, Route } from '../http/handler.js';
-import { parseRequestTarget } from '../http/target.js';
+import type { RateLimiter } from '../limits/limiter.js';
 import type { LiveFeed } from '../live/index.js';
 import { MetricsRegistry, metricsEndpoint } from '../metrics/index.js';
 import { TimedCache } from '../metrics/render-cache.js';
@@ -89,16 +90,28 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
         onError: onWarning && ((error) => onWarning((error as Error).message)),
       })
     : undefined;
+  let rateLimiter: RateLimiter | undefined;
   if (config.rateLimits) {
     const { createRateLimiter, guardStatus } = await import('../limits/index.js');
     const { account, ...limits } = config.rateLimits;
-    guardStatus(status, createRateLimiter(limits), { account });
+    // One limiter for /status and the live feed: a caller's connects and commands spend the same budget.
+    rateLimiter = createRateLimiter(limits);
+    guardStatus(status, rateLimiter, { account });
   }
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
-    const metrics = metricsTopic(registry, vitals, metricsCacheOf(config));
-    return createLiveFeed({ ...(config.live || {}), status, vitals, sources: { metrics } });
+    // The `metrics` topic carries the event-loop and PSI readings too, so the dashboard charts
+    // them, and the feed's own counters (slow clients cut, rate-limit refusals).
+    const metrics = metricsTopic(registry, vitals, metricsCacheOf(config), () => feed.stats());
+    const feed = createLiveFeed({
+      ...(config.live || {}),
+      status,
+      vitals,
+      sources: { metrics },
+      rateLimiter,
+    });
+    return feed;
   });
   if (config.dashboard !== false) status.addRoute(lazyDashboard(status, config, livePaths));
   return {
@@ -110,7 +123,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     nodeListener: (fallback) => (maintenance ?? status).nodeListener(fallback),
     doors: doorsOf(config, registry !== undefined, livePaths),
     upgrade(request, socket, head) {
-      if (!livePaths.ws || pathOf(request.url) !== livePaths.ws) return false;
+      if (!livePaths.ws || pathnameOf(request.url) !== livePaths.ws) return false;
       live.get().then(
         (feed) => feed.handleUpgrade(request, socket, head) || refuseUpgrade(socket),
         () => refuseUpgrade(socket),
@@ -118,7 +131,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       return true;
     },
     stream(request, response) {
-      if (!livePaths.sse || pathOf(request.url) !== livePaths.sse) return false;
+      if (!livePaths.sse || pathnameOf(request.url) !== livePaths.sse) return false;
       live.get().then(
         (feed) => feed.handleSse(request, response) || notFound(response),
         () => notFound(response),
@@ -288,12 +301,18 @@ function systemPressure(vitals: Vitals) {
  * dashboard charts them. Built at most once per `/metrics` cache interval, however many
  * subscribers and WebSocket `metrics` commands ask; the vitals come from the sampler's tick.
  */
-function metricsTopic(registry: MetricsRegistry | undefined, vitals: Vitals | undefined, cacheMs: number) {
+function metricsTopic(
+  registry: MetricsRegistry | undefined,
+  vitals: Vitals | undefined,
+  cacheMs: number,
+  feedStats: () => unknown,
+) {
   const cache = new TimedCache<'metrics', Record<string, unknown>>(cacheMs);
   return () =>
     cache.get('metrics', () => ({
       ...(registry?.readStatus() ?? {}),
       ...(vitals ? { eventLoop: vitals.process().eventLoop, pressure: systemPressure(vitals) } : {}),
+      liveFeed: feedStats(),
     }));
 }
 
@@ -436,11 +455,6 @@ function lazyDashboard(status: StatusKit, config: AgentConfig, livePaths: LivePa
     if (statusPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return undefined;
     return route.value ? route.value(context) : route.get().then((dashboard) => dashboard(context));
   };
-}
-
-function pathOf(url: string | undefined): string | undefined {
-  const target = parseRequestTarget(url ?? '/');
-  return target.ok ? target.pathname : undefined;
 }
 
 function refuseUpgrade(socket: Duplex): void {

@@ -315,6 +315,10 @@ const live = z.union([
     requireAuth: z.boolean().optional(),
     authTimeout: duration.optional(),
     maxConnections: z.number().int().positive().optional(),
+    /** Unsent bytes one connection may hold before it is cut as not reading. */
+    maxBufferedBytes: z.number().int().positive().optional(),
+    /** Unsent bytes all connections together may hold; past it the largest holders are dropped. */
+    maxTotalBufferedBytes: z.number().int().positive().optional(),
     heartbeatInterval: duration.optional(),
     allowedOrigins: z.array(z.string()).optional(),
     plainTextErrors: z.boolean().optional(),

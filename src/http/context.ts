@@ -1,4 +1,5 @@
 import type { AccessDecision, Principal } from '../access/types.js';
+import { parseRequestTarget } from './target.js';
 import type { HeaderValue, StatusRequest } from './types.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -76,4 +77,20 @@ export class RequestContext implements StatusRequest {
     const decision = this.settled;
     return decision?.allowed ? decision.principal : undefined;
   }
+}
+
+/**
+ * The query parameters of any request: a context's own (parsed once), else parsed from its target
+ * by the one parser (absolute-form included). A malformed target has none.
+ */
+export function paramsOf(request: Pick<StatusRequest, 'url'>): URLSearchParams {
+  if (request instanceof RequestContext) return request.params;
+  const target = parseRequestTarget(request.url ?? '/');
+  return new URLSearchParams(target.ok ? target.search : '');
+}
+
+/** The path of any request (no query, no trailing slash), or undefined for a malformed target. */
+export function pathnameOf(url: string | undefined): string | undefined {
+  const target = parseRequestTarget(url ?? '/');
+  return target.ok ? target.pathname : undefined;
 }

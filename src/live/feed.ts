@@ -8,16 +8,38 @@ import {
 import type { Duplex } from 'node:stream';
 import type { Snapshot } from '../tree/snapshot.js';
 import { listenOn } from '../util/listen.js';
+import { CallerLimit } from './caller-limit.js';
 import { LiveEvent } from './event.js';
 import { type Channel, Hub, type Subscriber, type TopicProducer } from './hub.js';
 import type { LogSink } from './log-sink.js';
 import { type LiveConfig, type LiveFeedOptions, resolveConfig } from './options.js';
 import type { Topic } from './protocol.js';
+import { SendBudget } from './send-budget.js';
 import type { FeedContext } from './session.js';
 import { resolveSources, type TopicSources } from './sources.js';
 import { SseFront } from './sse.js';
 import { StatusWatch } from './status-watch.js';
 import { type Capacity, WsFront } from './ws-front.js';
+
+/** What the feed is doing, and what it refused or cut: for logs, dashboards and tests. */
+export interface LiveStats {
+  /** Open WebSocket connections plus SSE streams. */
+  connections: number;
+  websockets: number;
+  streams: number;
+  /** Bytes written to connections and not yet taken by their sockets (as last reported). */
+  bufferedBytes: number;
+  /** Connections closed for not reading: past `maxBufferedBytes` or stalled (WebSocket 1013). */
+  slowClosed: number;
+  /** Connections dropped because all together held more than `maxTotalBufferedBytes`. */
+  budgetDropped: number;
+  /** WebSocket peers terminated for not answering a heartbeat ping (nothing unsent: gone). */
+  pingTimeouts: number;
+  /** SSE connects and WebSocket upgrades refused by the caller's rate limit (429). */
+  rateLimitedConnects: number;
+  /** WebSocket commands refused by the caller's rate limit or the per-connection `commandRate`. */
+  rateLimitedCommands: number;
+}
 
 export interface LiveServer {
   server: Server;
@@ -65,6 +87,9 @@ export class LiveFeed {
       hub: this.hub,
       watch: this.watch,
       sources,
+      budget: new SendBudget(this.config.maxBufferedBytes, this.config.maxTotalBufferedBytes),
+      callerLimit: this.config.rateLimiter && new CallerLimit(this.config.rateLimiter, this.config.envelope),
+      refused: { connects: 0, commands: 0 },
       join: (topic, intervalMs, subscriber) => this.join(topic, intervalMs, subscriber),
       leave: (channel, subscriber) => this.leave(channel, subscriber),
     };
@@ -85,6 +110,21 @@ export class LiveFeed {
   /** Open WebSocket connections and SSE streams. */
   get connectionCount(): number {
     return this.connections;
+  }
+
+  stats(): LiveStats {
+    const { budget, refused } = this.context;
+    return {
+      connections: this.connections,
+      websockets: this.ws.size,
+      streams: this.sse.size,
+      bufferedBytes: budget.total,
+      slowClosed: budget.slowClosed,
+      budgetDropped: budget.budgetDropped,
+      pingTimeouts: budget.pingTimeouts,
+      rateLimitedConnects: refused.connects,
+      rateLimitedCommands: refused.commands,
+    };
   }
 
   /** Serves the WebSocket feed on an existing server's `upgrade` event; returns a function that detaches it. */

@@ -1,13 +1,18 @@
 import type { Access } from '../access/access-control.js';
-import type { AccessControl, Disclosure } from '../access/types.js';
+import type { AccessControl, Disclosure, Principal } from '../access/types.js';
 import { FULL_DISCLOSURE, SUMMARY_DISCLOSURE } from '../access/types.js';
-import type { StatusKit } from '../status.js';
+import type { RateLimiter } from '../limits/limiter.js';
+import type { EnvelopeOptions } from '../render/envelope.js';
+import type { StatusHost } from '../host.js';
 import { type Duration, optionalDuration } from '../util/duration.js';
 import type { LogSink } from './log-sink.js';
 import type { Topic } from './protocol.js';
 import type { SourceInputs } from './sources.js';
 
-export type AuthResult = { ok: true; disclosure: Disclosure } | { ok: false; message: string };
+/** `principal` names the caller for the rate limiter; without it the connection is limited by address. */
+export type AuthResult =
+  | { ok: true; disclosure: Disclosure; principal?: Principal }
+  | { ok: false; message: string };
 
 /** Checks the credential of an `auth <credential>` message (a JWT, an API key, ...). */
 export interface CredentialAuthenticator {
@@ -15,7 +20,7 @@ export interface CredentialAuthenticator {
 }
 
 export interface LiveFeedOptions extends SourceInputs {
-  status: StatusKit;
+  status: StatusHost;
   /** Lines for the `logs` topic. */
   logs?: LogSink;
   /**
@@ -44,8 +49,21 @@ export interface LiveFeedOptions extends SourceInputs {
   commandRate?: { perSecond: number; burst?: number };
   /** Ping every interval; a peer that has not answered the previous ping is terminated. Default 30 s. */
   heartbeatInterval?: Duration;
-  /** A client whose unsent data passes this is dropped (it is not reading). Default 1 MiB. */
+  /**
+   * Unsent bytes one connection may hold (every send counts: replies, errors, pushes, pongs). A
+   * WebSocket past it is closed with 1013, an SSE stream is ended. Default 1 MiB.
+   */
   maxBufferedBytes?: number;
+  /**
+   * Unsent bytes all connections together may hold; past it the connections holding the most are
+   * dropped first until the total is back under it. Default 32 MiB.
+   */
+  maxTotalBufferedBytes?: number;
+  /**
+   * The caller's rate limit (the one guarding `/status`): an SSE connect, a WebSocket upgrade and
+   * every WebSocket command spend one unit of the caller's budget.
+   */
+  rateLimiter?: RateLimiter;
   /** Browser origins allowed (exact `scheme://host[:port]`, or `*`). Requests without Origin pass. */
   allowedOrigins?: readonly string[];
   /** Errors as bare text (seed 003) instead of `{"error","message"}`. */
@@ -79,6 +97,12 @@ export interface LiveConfig {
   commandRate: { perSecond: number; burst: number };
   heartbeatMs: number;
   maxBufferedBytes: number;
+  maxTotalBufferedBytes: number;
+  /** A WebSocket holding more unsent bytes than this is not read until its buffer drains. */
+  readPauseBytes: number;
+  rateLimiter: RateLimiter | undefined;
+  /** The status endpoint's error envelope, for rate-limit refusals shaped like `/status`'s. */
+  envelope: EnvelopeOptions | undefined;
   allowedOrigins: ReadonlySet<string> | undefined;
   plainTextErrors: boolean;
   intervals: Record<Topic, number>;
@@ -113,6 +137,7 @@ export function resolveConfig(options: LiveFeedOptions): LiveConfig {
     intervals[topic as Topic] = Math.max(minIntervalMs, optionalDuration(value, 0, `intervals.${topic}`));
   }
   const rate = options.commandRate ?? { perSecond: 20 };
+  const maxBufferedBytes = positive(options.maxBufferedBytes, 1024 * 1024, 'maxBufferedBytes');
   return {
     wsPath: path(options.wsPath, '/api/health/ws', 'wsPath'),
     ssePath: path(options.ssePath, '/status/stream', 'ssePath'),
@@ -128,7 +153,11 @@ export function resolveConfig(options: LiveFeedOptions): LiveConfig {
       burst: positive(rate.burst, rate.perSecond * 2, 'commandRate.burst'),
     },
     heartbeatMs: optionalDuration(options.heartbeatInterval, 30_000, 'heartbeatInterval'),
-    maxBufferedBytes: positive(options.maxBufferedBytes, 1024 * 1024, 'maxBufferedBytes'),
+    maxBufferedBytes,
+    maxTotalBufferedBytes: positive(options.maxTotalBufferedBytes, 32 * 1024 * 1024, 'maxTotalBufferedBytes'),
+    readPauseBytes: Math.min(READ_PAUSE_BYTES, Math.floor(maxBufferedBytes / 2)),
+    rateLimiter: rateLimiterOf(options.rateLimiter),
+    envelope: options.status.envelope,
     allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins) : undefined,
     plainTextErrors: options.plainTextErrors === true,
     intervals,
@@ -139,6 +168,19 @@ export function resolveConfig(options: LiveFeedOptions): LiveConfig {
     openDisclosure: authenticate ? SUMMARY_DISCLOSURE : FULL_DISCLOSURE,
     onError: options.onError ?? (() => {}),
   };
+}
+
+/**
+ * Replies to commands stop being produced once this much is unsent: far more than a client that
+ * reads ever has queued, little enough that one that stopped reading costs nothing more.
+ */
+const READ_PAUSE_BYTES = 64 * 1024;
+
+function rateLimiterOf(limiter: RateLimiter | undefined): RateLimiter | undefined {
+  if (limiter === undefined) return undefined;
+  if (typeof limiter?.consume !== 'function' || typeof limiter.subjectOf !== 'function')
+    throw new TypeError('createLiveFeed: `rateLimiter` must be a RateLimiter from createRateLimiter()');
+  return limiter;
 }
 
 function authenticatorOf(
@@ -155,7 +197,9 @@ function authenticatorOf(
     const access = source as Pick<Access, 'authenticateCredential'>;
     return async (credential, address) => {
       const result = await access.authenticateCredential(credential, address);
-      return result.ok ? { ok: true, disclosure: result.disclosure } : { ok: false, message: result.error };
+      return result.ok
+        ? { ok: true, disclosure: result.disclosure, principal: result.principal }
+        : { ok: false, message: result.error };
     };
   }
   if (auth) throw new TypeError('createLiveFeed: `auth` needs authenticate() or authenticateCredential()');

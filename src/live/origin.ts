@@ -10,10 +10,3 @@ export function originAllowed(request: IncomingMessage, allowed: ReadonlySet<str
   if (origin === undefined) return true;
   return allowed.has('*') || allowed.has(origin);
 }
-
-export function pathnameOf(url: string | undefined): string {
-  const raw = url ?? '/';
-  const q = raw.indexOf('?');
-  const path = q === -1 ? raw : raw.slice(0, q);
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-}

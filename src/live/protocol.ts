@@ -42,6 +42,8 @@ export class LiveError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Seconds after which the refused command would be accepted (rate limits). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -52,7 +54,11 @@ export class LiveError extends Error {
  * (its `auth` reply is "ok" or an error message), which `plainText` selects.
  */
 export function formatError(error: LiveError, plainText: boolean): string {
-  return plainText ? error.message : JSON.stringify({ error: error.code, message: error.message });
+  if (plainText) return error.message;
+  const { code, message, retryAfter } = error;
+  return JSON.stringify(
+    retryAfter === undefined ? { error: code, message } : { error: code, message, retryAfter },
+  );
 }
 
 export const HELP = {

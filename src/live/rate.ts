@@ -23,4 +23,9 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+
+  /** Whole seconds until `take()` would succeed again (at least 1), for a refusal's `retryAfter`. */
+  secondsUntilNext(): number {
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.perSecond));
+  }
 }

@@ -1,6 +1,7 @@
-import type { Disclosure } from '../access/types.js';
+import type { Disclosure, Principal } from '../access/types.js';
 import { getAtPath, PathSyntaxError, parsePath } from '../tree/paths.js';
 import { parseDuration } from '../util/duration.js';
+import type { CallerLimit } from './caller-limit.js';
 import type { LiveEvent } from './event.js';
 import type { Channel, Hub, Subscriber } from './hub.js';
 import type { LiveConfig } from './options.js';
@@ -15,6 +16,7 @@ import {
   type Topic,
 } from './protocol.js';
 import { TokenBucket } from './rate.js';
+import type { SendBudget } from './send-budget.js';
 import type { TopicSources } from './sources.js';
 import type { StatusWatch } from './status-watch.js';
 
@@ -24,6 +26,11 @@ export interface FeedContext {
   hub: Hub;
   watch: StatusWatch;
   sources: TopicSources;
+  budget: SendBudget;
+  /** The caller's rate limit, when the feed has a `rateLimiter`. */
+  callerLimit: CallerLimit | undefined;
+  /** Connects and commands refused by a rate limit. */
+  refused: { connects: number; commands: number };
   join(topic: Topic, intervalMs: number | undefined, subscriber: Subscriber): Channel;
   leave(channel: Channel, subscriber: Subscriber): void;
 }
@@ -33,8 +40,25 @@ export interface SessionTransport {
   sendText(text: string): void;
   sendEvent(event: LiveEvent, disclosure: Disclosure): void;
   close(code: number, reason: string): void;
+  /**
+   * Undefined when a reply can be sent now; else a promise settled once the peer has read its
+   * backlog (or is gone): no command is executed whose reply could not be sent.
+   */
+  whenWritable(): Promise<void> | undefined;
   readonly remoteAddress?: string;
 }
+
+/** Who the upgrade request's own credentials named. */
+export interface Preauthorized {
+  disclosure: Disclosure;
+  principal: Principal | undefined;
+}
+
+/**
+ * Refused commands in a row (per-connection rate or the caller's limit) after which the connection
+ * is closed (1008): a client that far past its limit ignores the `retryAfter` it was given.
+ */
+export const MAX_REFUSED_IN_ROW = 100;
 
 /**
  * One client's conversation over the text protocol: authentication state, command rate and
@@ -46,6 +70,9 @@ export class Session implements Subscriber {
   private authenticated: boolean;
   private authFailures = 0;
   private authTimer: NodeJS.Timeout | undefined;
+  /** Names the caller for the rate limiter; undefined until authenticated (limited by address). */
+  private principal: Principal | undefined;
+  private refusedInRow = 0;
   private readonly bucket: TokenBucket;
   private readonly subscriptions = new Map<Topic, Channel>();
   private queue: Promise<void> = Promise.resolve();
@@ -55,11 +82,12 @@ export class Session implements Subscriber {
     private readonly feed: FeedContext,
     private readonly transport: SessionTransport,
     /** Set when the upgrade request itself carried accepted credentials (Basic, Digest, API key header). */
-    preauthorized?: Disclosure,
+    preauthorized?: Preauthorized,
   ) {
     const { config } = feed;
     this.authenticated = !config.requireAuth || preauthorized !== undefined;
-    this.disclosure = preauthorized ?? config.openDisclosure;
+    this.disclosure = preauthorized?.disclosure ?? config.openDisclosure;
+    this.principal = preauthorized?.principal;
     this.bucket = new TokenBucket(config.commandRate.perSecond, config.commandRate.burst);
     if (!this.authenticated) {
       this.authTimer = setTimeout(() => this.authTimedOut(), config.authTimeoutMs);
@@ -70,7 +98,9 @@ export class Session implements Subscriber {
   receive(text: string): void {
     if (this.closed) return;
     if (!this.bucket.take()) {
-      this.replyError(new LiveError('rate_limited', 'too many commands; slow down'));
+      this.refuse(
+        new LiveError('rate_limited', 'too many commands; slow down', this.bucket.secondsUntilNext()),
+      );
       return;
     }
     this.queue = this.queue.then(() => this.run(parseCommand(text)));
@@ -90,7 +120,9 @@ export class Session implements Subscriber {
   }
 
   private async run(command: Command): Promise<void> {
-    if (this.closed) return;
+    await this.transport.whenWritable();
+    if (this.closed || !(await this.spend())) return;
+    this.refusedInRow = 0;
     try {
       const reply = await this.execute(command);
       if (reply !== undefined && !this.closed) this.transport.sendText(reply);
@@ -129,6 +161,27 @@ export class Session implements Subscriber {
     }
   }
 
+  /** One unit of the caller's rate limit; false (and an error reply) when refused. */
+  private async spend(): Promise<boolean> {
+    const limit = this.feed.callerLimit;
+    if (!limit) return true;
+    const decision = await limit.spend(this.transport.remoteAddress, this.principal);
+    if (decision.allowed) return true;
+    if (!this.closed) this.refuse(limit.commandError(decision));
+    return false;
+  }
+
+  /** Answers a refused command; a client that keeps going far past its limit is closed. */
+  private refuse(error: LiveError): void {
+    this.feed.refused.commands += 1;
+    this.refusedInRow += 1;
+    this.replyError(error);
+    if (this.refusedInRow >= MAX_REFUSED_IN_ROW) {
+      this.transport.close(1008, 'rate limit exceeded');
+      this.end();
+    }
+  }
+
   private async auth(credential: string): Promise<string> {
     const authenticate = this.feed.config.authenticate;
     if (!authenticate) return 'ok';
@@ -137,6 +190,7 @@ export class Session implements Subscriber {
     if (result.ok) {
       this.authenticated = true;
       this.disclosure = result.disclosure;
+      this.principal = result.principal;
       clearTimeout(this.authTimer);
       return 'ok';
     }

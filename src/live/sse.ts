@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FULL_DISCLOSURE } from '../access/types.js';
+import { FULL_DISCLOSURE, type Principal } from '../access/types.js';
 import { fromIncoming, writeResponse } from '../http/adapters/node.js';
+import { paramsOf, pathnameOf } from '../http/context.js';
 import type { StatusResponse } from '../http/types.js';
-import type { LiveEvent } from './event.js';
 import type { Channel, Subscriber } from './hub.js';
-import { originAllowed, pathnameOf } from './origin.js';
+import { originAllowed } from './origin.js';
 import { isTopic, TOPICS, type Topic } from './protocol.js';
 import type { FeedContext } from './session.js';
+import { SseStream } from './sse-stream.js';
 import type { Capacity } from './ws-front.js';
 
 const RETRY_MS = 3000;
@@ -17,7 +18,7 @@ const RETRY_MS = 3000;
  * `?lastEventId=`) gets the events it missed, or the current state when they are gone.
  */
 export class SseFront {
-  private readonly streams = new Set<ServerResponse>();
+  private readonly streams = new Set<SseStream>();
   private readonly keepAlive: NodeJS.Timeout | undefined;
 
   constructor(
@@ -27,7 +28,7 @@ export class SseFront {
     if (feed.config.heartbeatMs > 0) {
       // A comment line keeps proxies from timing the stream out, and surfaces dead peers as write errors.
       this.keepAlive = setInterval(() => {
-        for (const res of this.streams) res.write(': keep-alive\n\n');
+        for (const stream of this.streams) stream.keepAlive();
       }, feed.config.heartbeatMs);
       this.keepAlive.unref();
     }
@@ -51,7 +52,7 @@ export class SseFront {
 
   close(): void {
     clearInterval(this.keepAlive);
-    for (const res of this.streams) res.end();
+    for (const stream of this.streams) stream.end();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -60,9 +61,13 @@ export class SseFront {
     if (!originAllowed(req, config.allowedOrigins))
       return refuse(res, 403, 'forbidden', 'origin not allowed');
     const decision = config.access ? await config.access.authorize(fromIncoming(req)) : undefined;
+    // Spent before the access refusal, as `/status` does: a refused caller is limited by address.
+    const principal = decision?.allowed ? decision.principal : undefined;
+    const limited = await this.spend(req, principal);
+    if (limited) return writeResponse(res, limited);
     if (decision && !decision.allowed) return writeResponse(res, decision.response);
     const disclosure = decision?.disclosure ?? FULL_DISCLOSURE;
-    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const query = paramsOf({ url: req.url ?? '/' });
     const topics = parseTopics(query.get('topics'));
     if (typeof topics === 'string') return refuse(res, 400, 'bad_request', topics);
     for (const topic of topics) {
@@ -83,23 +88,30 @@ export class SseFront {
     res.writeHead(200, headers);
     res.write(`retry: ${RETRY_MS}\n\n`);
 
-    const subscriber: Subscriber = {
-      disclosure,
-      deliver: (event: LiveEvent) => {
-        if (res.writableLength > config.maxBufferedBytes) res.destroy();
-        else res.write(event.sse(disclosure));
-      },
-    };
-    const channels: Channel[] = topics.map((topic) => this.feed.join(topic, undefined, subscriber));
-    this.streams.add(res);
+    const stream = new SseStream(res, disclosure, this.feed.budget);
+    const channels: Channel[] = topics.map((topic) => this.feed.join(topic, undefined, stream));
+    this.streams.add(stream);
     res.on('error', () => {});
     res.once('close', () => {
-      this.streams.delete(res);
-      for (const channel of channels) this.feed.leave(channel, subscriber);
+      this.streams.delete(stream);
+      for (const channel of channels) this.feed.leave(channel, stream);
       this.capacity.release();
     });
     const lastId = Number(req.headers['last-event-id'] ?? query.get('lastEventId') ?? Number.NaN);
-    for (const channel of channels) await this.catchUp(channel, lastId, subscriber);
+    for (const channel of channels) await this.catchUp(channel, lastId, stream);
+  }
+
+  /** One unit of the caller's rate limit for the connect; the refusal to answer when refused. */
+  private async spend(
+    req: IncomingMessage,
+    principal: Principal | undefined,
+  ): Promise<StatusResponse | undefined> {
+    const limit = this.feed.callerLimit;
+    if (!limit) return undefined;
+    const decision = await limit.spend(req.socket.remoteAddress, principal);
+    if (decision.allowed) return undefined;
+    this.feed.refused.connects += 1;
+    return limit.response(decision);
   }
 
   /** Missed events when they are all still in the ring; the current state otherwise. */

@@ -2,7 +2,7 @@ import type { Disclosure } from '../access/types.js';
 import type { DocumentStyle } from '../render/document.js';
 import { renderDocument } from '../render/document.js';
 import { type EnvelopeOptions, wrapInEnvelope } from '../render/envelope.js';
-import type { StatusKit } from '../status.js';
+import type { StatusHost } from '../host.js';
 import type { Snapshot, SnapshotNode } from '../tree/snapshot.js';
 
 /**
@@ -18,7 +18,7 @@ export class StatusWatch {
   private readonly envelope: EnvelopeOptions | undefined;
 
   constructor(
-    private readonly status: StatusKit,
+    private readonly status: StatusHost,
     private readonly pollMs: number,
     private readonly onChange: (snapshot: Snapshot) => void,
     private readonly onError: (error: unknown) => void,

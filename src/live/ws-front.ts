@@ -1,11 +1,12 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { Disclosure } from '../access/types.js';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { fromIncoming } from '../http/adapters/node.js';
-import type { LiveEvent } from './event.js';
-import { originAllowed, pathnameOf } from './origin.js';
-import { type FeedContext, Session, type SessionTransport } from './session.js';
+import { pathnameOf } from '../http/context.js';
+import type { StatusResponse } from '../http/types.js';
+import { originAllowed } from './origin.js';
+import type { FeedContext, Preauthorized } from './session.js';
+import { WsPeer } from './ws-peer.js';
 
 /** The feed's capacity, shared by WebSocket connections and SSE streams. */
 export interface Capacity {
@@ -13,26 +14,16 @@ export interface Capacity {
   release(): void;
 }
 
-interface Peer {
-  ws: WebSocket;
-  session: Session;
-  alive: boolean;
-}
-
-/** ws keeps these private; with permessage-deflate off its sender writes synchronously to `_socket`. */
-interface WsInternals {
-  _socket?: Duplex;
-  _sender?: { _state?: number };
-}
-
 /**
  * The WebSocket side of the feed on a `ws` server in `noServer` mode: handshakes on the app's own
- * HTTP server, heartbeat, and backpressure (a peer that stops reading is dropped).
+ * HTTP server, the caller's rate limit on upgrades, and the heartbeat. Each connection is a
+ * `WsPeer`, which owns its sends and their backpressure.
  */
 export class WsFront {
   private readonly wss: WebSocketServer;
-  private readonly peers = new Set<Peer>();
-  private readonly heartbeat: NodeJS.Timeout | undefined;
+  private readonly peers = new Set<WsPeer>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly feed: FeedContext,
@@ -44,11 +35,10 @@ export class WsFront {
       maxPayload: config.maxMessageBytes,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pongs are sent by WsPeer, through the send budget like every other frame.
+      autoPong: false,
     });
-    if (config.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.beat(), config.heartbeatMs);
-      this.heartbeat.unref();
-    }
+    this.beatAfter(config.heartbeatMs);
   }
 
   get size(): number {
@@ -72,13 +62,33 @@ export class WsFront {
     socket.once('close', () => {
       if (!accepted) this.capacity.release();
     });
-    this.preauthorize(request).then((preauthorized) => {
-      if (socket.destroyed) return;
-      this.wss.handleUpgrade(request, socket, head, (ws) => {
-        accepted = true;
-        this.accept(ws, request, preauthorized);
-      });
-    });
+    this.admit(request).then(
+      (admitted) => {
+        if (socket.destroyed) return;
+        if ('refusal' in admitted) return writeRawResponse(socket, admitted.refusal);
+        this.wss.handleUpgrade(request, socket, head, (ws) => {
+          accepted = true;
+          this.accept(ws, request, admitted.preauthorized);
+        });
+      },
+      (error) => {
+        this.feed.config.onError(error);
+        refuse(socket, 500, 'Internal Server Error');
+      },
+    );
+  }
+
+  /** Who is upgrading, and whether the caller's rate limit lets the connection open. */
+  private async admit(
+    request: IncomingMessage,
+  ): Promise<{ preauthorized: Preauthorized | undefined } | { refusal: StatusResponse }> {
+    const preauthorized = await this.preauthorize(request);
+    const limit = this.feed.callerLimit;
+    if (!limit) return { preauthorized };
+    const decision = await limit.spend(request.socket.remoteAddress, preauthorized?.principal);
+    if (decision.allowed) return { preauthorized };
+    this.feed.refused.connects += 1;
+    return { refusal: limit.response(decision) };
   }
 
   /**
@@ -86,90 +96,70 @@ export class WsFront {
    * from other clients) authenticate the connection at once, as for the HTTP doors. Anything else —
    * no credentials, refused ones — leaves the in-band `auth <credential>` command as the way in.
    */
-  private async preauthorize(request: IncomingMessage): Promise<Disclosure | undefined> {
+  private async preauthorize(request: IncomingMessage): Promise<Preauthorized | undefined> {
     const access = this.feed.config.access;
     if (!access) return undefined;
     try {
       const decision = await access.authorize(fromIncoming(request));
-      return decision.allowed && decision.principal ? decision.disclosure : undefined;
+      return decision.allowed && decision.principal
+        ? { disclosure: decision.disclosure, principal: decision.principal }
+        : undefined;
     } catch {
       return undefined;
     }
   }
 
   close(): void {
-    clearInterval(this.heartbeat);
-    for (const peer of this.peers) peer.ws.close(1001, 'server shutting down');
+    this.closed = true;
+    clearTimeout(this.heartbeat);
+    for (const peer of this.peers) peer.shutdown();
     const stragglers = setTimeout(() => {
-      for (const peer of this.peers) peer.ws.terminate();
+      for (const peer of this.peers) peer.drop();
     }, 1000);
     stragglers.unref();
   }
 
-  private accept(ws: WebSocket, request: IncomingMessage, preauthorized?: Disclosure): void {
-    const transport = this.transportFor(ws, request.socket.remoteAddress);
-    const peer: Peer = { ws, session: new Session(this.feed, transport, preauthorized), alive: true };
-    this.peers.add(peer);
-    ws.on('pong', () => {
-      peer.alive = true;
-    });
-    ws.on('message', (data, isBinary) => {
-      peer.alive = true;
-      peer.session.receive(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data));
-    });
-    ws.on('error', () => {});
-    ws.once('close', () => {
+  /**
+   * Heartbeat rounds, each `ms` after the previous one ended, so that every peer always has a whole
+   * interval to answer its ping (an interval timer catching up after a busy spell would judge twice
+   * in a row). A round runs after that turn's reads (setImmediate follows the poll phase): pongs
+   * that arrived while the process was busy are read before anyone is found silent.
+   */
+  private beatAfter(ms: number): void {
+    if (ms <= 0 || this.closed) return;
+    this.heartbeat = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (this.closed) return;
+          for (const peer of this.peers) peer.heartbeat();
+          this.beatAfter(ms);
+        }),
+      ms,
+    );
+    this.heartbeat.unref();
+  }
+
+  private accept(ws: WebSocket, request: IncomingMessage, preauthorized: Preauthorized | undefined): void {
+    const peer = new WsPeer(ws, this.feed, request.socket.remoteAddress, preauthorized, () => {
       this.peers.delete(peer);
-      peer.session.end();
       this.capacity.release();
     });
+    this.peers.add(peer);
   }
-
-  private transportFor(ws: WebSocket, remoteAddress: string | undefined): SessionTransport {
-    const { maxBufferedBytes, preframe } = this.feed.config;
-    return {
-      remoteAddress,
-      sendText: (text) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(text);
-      },
-      sendEvent: (event: LiveEvent, disclosure: Disclosure) => {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        // Memory stays bounded: a peer that does not read is cut instead of buffered for.
-        if (ws.bufferedAmount > maxBufferedBytes) {
-          ws.terminate();
-          return;
-        }
-        const raw = preframe ? idleSocketOf(ws) : undefined;
-        if (raw) raw.write(event.frame(disclosure));
-        else ws.send(event.message(disclosure));
-      },
-      close: (code, reason) => ws.close(code, reason),
-    };
-  }
-
-  /** A peer that has not answered the previous ping (nor sent anything) since is gone: terminate it. */
-  private beat(): void {
-    for (const peer of this.peers) {
-      if (!peer.alive) {
-        peer.ws.terminate();
-        continue;
-      }
-      peer.alive = false;
-      peer.ws.ping();
-    }
-  }
-}
-
-/**
- * The raw socket, when writing a pre-built frame to it is equivalent to `ws.send`: ws's sender is
- * idle (state 0, nothing queued), which is always so without compression.
- */
-function idleSocketOf(ws: WebSocket): Duplex | undefined {
-  const internals = ws as unknown as WsInternals;
-  return internals._sender?._state === 0 ? internals._socket : undefined;
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.on('error', () => {});
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** A whole HTTP/1.1 response on a socket no HTTP server writes to any more (an upgrade request). */
+function writeRawResponse(socket: Duplex, response: StatusResponse): void {
+  const body = Buffer.from(response.body);
+  let head = `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n`;
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const item of Array.isArray(value) ? value : [value]) head += `${name}: ${item}\r\n`;
+  }
+  head += `connection: close\r\ncontent-length: ${body.length}\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
 }

@@ -1,5 +1,6 @@
 import type { AccessControl } from '../access/types.js';
 import { BodyError } from '../http/body.js';
+import { paramsOf } from '../http/context.js';
 import type { StatusRequest, StatusResponse } from '../http/types.js';
 import type { ErrorInfo } from '../render/envelope.js';
 import { readDuration } from '../util/duration.js';
@@ -69,7 +70,7 @@ const TIME_FIELDS = ['start', 'end', 'estimated_completion', 'estimatedCompletio
  * are not, since they may carry an API key.
  */
 export function windowInputOf(request: StatusRequest, body?: unknown): WindowInput {
-  const fields = hasContent(body) ? bodyFields(body) : queryFields(request.url);
+  const fields = hasContent(body) ? bodyFields(body) : queryFields(request);
   const components = fields.components;
   return {
     id: fields.id as string | undefined,
@@ -128,9 +129,8 @@ function parseBody(body: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function queryFields(url: string): Record<string, unknown> {
-  const q = url.indexOf('?');
-  const params = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+function queryFields(request: StatusRequest): Record<string, unknown> {
+  const params = paramsOf(request);
   const out: Record<string, unknown> = {};
   for (const [name, value] of params) {
     out[name] = TIME_FIELDS.includes(name) && /^\d{1,16}$/.test(value) ? Number(value) : value;

@@ -128,7 +128,9 @@ export class SseClient {
   readonly events: SseEvent[] = [];
   response!: IncomingMessage;
   private buffer = '';
-  private notify: (() => void) | undefined;
+  private received = '';
+  private ended!: Promise<void>;
+  private readonly waiters = new Set<() => void>();
   private request!: ReturnType<typeof httpGet>;
 
   static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
@@ -136,6 +138,7 @@ export class SseClient {
     return new Promise((resolve, reject) => {
       client.request = httpGet(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         client.response = res;
+        client.ended = new Promise((done) => res.once('end', done));
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
         res.on('error', () => {});
@@ -146,25 +149,27 @@ export class SseClient {
   }
 
   /** Waits until at least `count` events have arrived. */
-  async waitFor(count: number, timeoutMs = 5000): Promise<SseEvent[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.events.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.events.length} of ${count} SSE events`);
-      await new Promise<void>((resolve) => {
-        this.notify = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    return this.events;
+  waitFor(count: number, timeoutMs = 5000): Promise<SseEvent[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.events.length < count) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(this.events);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`only ${this.events.length} of ${count} SSE events`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
   }
 
+  /** The whole response body, once it has ended (for refusals, which are not streams). */
   async body(): Promise<string> {
-    let text = '';
-    this.response.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    await new Promise((resolve) => this.response.once('end', resolve));
-    return this.buffer + text;
+    await this.ended;
+    return this.received;
   }
 
   close(): void {
@@ -172,6 +177,7 @@ export class SseClient {
   }
 
   private feed(chunk: string): void {
+    this.received += chunk;
     this.buffer += chunk;
     let end = this.buffer.indexOf('\n\n');
     while (end !== -1) {
@@ -194,8 +200,18 @@ export class SseClient {
       if (hasData) this.events.push(event);
       end = this.buffer.indexOf('\n\n');
     }
-    this.notify?.();
+    for (const check of this.waiters) check();
   }
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves once `condition()` holds — a state of the server, such as a connection count after a
+ * close — looking again every few milliseconds; fails after `timeoutMs`.
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccess, jwtAuth } from '../../src/access/index.js';
@@ -7,7 +7,8 @@ import { createLogSink } from '../../src/live/index.js';
 import { MetricsRegistry, RequestMetrics } from '../../src/metrics/index.js';
 import { createVitals } from '../../src/vitals/index.js';
 import { seededRandom } from '../support/seeded-random.js';
-import { Client, type Served, SseClient, serveFeed, sleep } from './helpers.js';
+import { Client, type Served, SseClient, serveFeed } from './helpers.js';
+import { closeCodeOf, hugeLengthHeader, maskedFrame, rawUpgrade } from './raw-ws.js';
 
 /**
  * Nothing a live-feed client sends takes the process down, leaks a stack, or stops the feed for
@@ -19,6 +20,7 @@ let served: Served;
 const errors: unknown[] = [];
 let bystander: Client;
 let bystanderPushes = 0;
+const pushWaiters = new Set<() => void>();
 
 const token = (claims: Record<string, unknown> = {}) =>
   new SignJWT(claims)
@@ -59,7 +61,9 @@ beforeAll(async () => {
   bystander = await Client.open(served.wsUrl);
   expect(await bystander.ask(`auth ${await token()}`)).toBe('ok');
   bystander.ws.on('message', (data) => {
-    if (String(data).startsWith('{"topic":"sysinfo"')) bystanderPushes += 1;
+    if (!String(data).startsWith('{"topic":"sysinfo"')) return;
+    bystanderPushes += 1;
+    for (const wake of pushWaiters) wake();
   });
   bystander.send('subscribe sysinfo 100ms');
 });
@@ -170,8 +174,8 @@ describe('live feed robustness', () => {
     expectWellFormed(await client.next());
     // A text frame that is not UTF-8: RFC 6455 says close with 1007.
     const raw = await rawUpgrade(served.port);
-    raw.write(maskedFrame(0x1, Buffer.from([0xc3, 0x28, 0xff])));
-    expect(await closeCodeOf(raw)).toBe(1007);
+    raw.socket.write(maskedFrame(0x1, Buffer.from([0xc3, 0x28, 0xff])));
+    expect(await closeCodeOf(raw.socket, raw.rest)).toBe(1007);
     client.close();
   });
 
@@ -188,9 +192,9 @@ describe('live feed robustness', () => {
     ];
     const before = bystanderPushes;
     for (const [name, frame, code] of cases) {
-      const socket = await rawUpgrade(served.port);
+      const { socket, rest } = await rawUpgrade(served.port);
       socket.write(frame);
-      expect(await closeCodeOf(socket), name).toBe(code);
+      expect(await closeCodeOf(socket, rest), name).toBe(code);
     }
     // Garbage in place of a handshake, and a handshake cut off halfway.
     for (const junk of [
@@ -266,78 +270,19 @@ describe('live feed robustness', () => {
 });
 
 /** The bystander's subscription still delivers: a push beyond `count` arrives within 2 s. */
-async function bystanderReceivesAfter(count: number): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (bystanderPushes <= count && Date.now() < deadline) await sleep(20);
-  expect(bystanderPushes).toBeGreaterThan(count);
-}
-
-/** A masked client frame; `flags` sets RSV bits, `fin` false leaves the message unfinished. */
-function maskedFrame(opcode: number, payload: Buffer, flags = 0, fin = true): Buffer {
-  const mask = randomBytes(4);
-  const length = payload.length;
-  const header =
-    length < 126
-      ? Buffer.from([(fin ? 0x80 : 0) | flags | opcode, 0x80 | length])
-      : Buffer.from([(fin ? 0x80 : 0) | flags | opcode, 0x80 | 126, length >> 8, length & 0xff]);
-  const body = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) body[i] = payload[i] ^ mask[i % 4];
-  return Buffer.concat([header, mask, body]);
-}
-
-/** A frame header announcing 2^63 - 1 payload bytes (no payload follows). */
-function hugeLengthHeader(): Buffer {
-  const header = Buffer.alloc(14);
-  header[0] = 0x81;
-  header[1] = 0x80 | 127;
-  header.writeBigUInt64BE(2n ** 63n - 1n, 2);
-  randomBytes(4).copy(header, 10);
-  return header;
-}
-
-/** A raw TCP socket that has completed the WebSocket handshake on the feed's path. */
-function rawUpgrade(port: number): Promise<Socket> {
+function bystanderReceivesAfter(count: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.on('error', () => {});
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(head.split('\r\n')[0]));
-      else resolve(socket);
+    const wake = () => {
+      if (bystanderPushes <= count) return;
+      clearTimeout(timer);
+      pushWaiters.delete(wake);
+      resolve();
     };
-    socket.on('data', onData);
-    socket.write(
-      `GET /api/health/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
-  });
-}
-
-/** The status code of the close frame the server sends before it ends the connection. */
-function closeCodeOf(socket: Socket): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    let received = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-    });
-    socket.once('close', () => {
-      // Skip whole frames (server frames are unmasked) until the close frame (opcode 8).
-      let offset = 0;
-      while (offset + 2 <= received.length) {
-        const opcode = received[offset] & 0x0f;
-        let length = received[offset + 1] & 0x7f;
-        let start = offset + 2;
-        if (length === 126) {
-          length = received.readUInt16BE(offset + 2);
-          start += 2;
-        }
-        if (opcode === 0x8) return resolve(length >= 2 ? received.readUInt16BE(start) : undefined);
-        offset = start + length;
-      }
-      resolve(undefined);
-    });
+    const timer = setTimeout(() => {
+      pushWaiters.delete(wake);
+      reject(new Error(`the bystander received nothing after push ${count}`));
+    }, 2000);
+    pushWaiters.add(wake);
+    wake();
   });
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiKeyAuth, createAccess } from '../../src/access/index.js';
-import { createLogSink } from '../../src/live/index.js';
-import { type Served, SseClient, serveFeed, sleep } from './helpers.js';
+import { createLogSink, type LogSink } from '../../src/live/index.js';
+import { type Served, SseClient, serveFeed } from './helpers.js';
 
 let served: Served | undefined;
 afterEach(async () => {
@@ -43,17 +43,15 @@ describe('live feed: Server-Sent Events', () => {
     const logs = createLogSink();
     served = await serveFeed(() => {}, { logs });
     const url = `${served.httpUrl}/status/stream?topics=logs`;
+    const witness = await openWitness(url);
     const first = await SseClient.open(url);
     await first.waitFor(1); // the (empty) recent ring
     logs.write('one');
     await first.waitFor(2);
     const lastId = first.events[1].id!;
     first.close();
-    await sleep(30);
-    logs.write('two');
-    await sleep(10);
-    logs.write('three');
-    await sleep(10);
+    await witness.waitFor(2);
+    await writeApart(logs, ['two', 'three'], witness);
     const resumed = await SseClient.open(url, { 'last-event-id': lastId });
     const events = await resumed.waitFor(2);
     const lines = events.flatMap((e) => JSON.parse(e.data).map((entry: { line: string }) => entry.line));
@@ -66,10 +64,7 @@ describe('live feed: Server-Sent Events', () => {
     const logs = createLogSink({ capacity: 10 });
     served = await serveFeed(() => {}, { logs, replaySize: 2 });
     const url = `${served.httpUrl}/status/stream?topics=logs`;
-    for (const line of ['a', 'b', 'c', 'd']) {
-      logs.write(line);
-      await sleep(5);
-    }
+    await writeApart(logs, ['a', 'b', 'c', 'd'], await openWitness(url));
     const resumed = await SseClient.open(url, { 'last-event-id': '1' });
     const [event] = await resumed.waitFor(1);
     expect(JSON.parse(event.data).map((e: { line: string }) => e.line)).toEqual(['a', 'b', 'c', 'd']);
@@ -108,3 +103,20 @@ describe('live feed: Server-Sent Events', () => {
     expect(await doc.json()).toMatchObject({ v: 1 });
   });
 });
+
+/** A stream on the logs topic that has received its first event (the recent ring). */
+async function openWitness(url: string): Promise<SseClient> {
+  const witness = await SseClient.open(url);
+  await witness.waitFor(1);
+  return witness;
+}
+
+/** Writes each line in a batch (an event) of its own: the next once the witness has the previous. */
+async function writeApart(logs: LogSink, lines: string[], witness: SseClient): Promise<void> {
+  for (const line of lines) {
+    const seen = witness.events.length;
+    logs.write(line);
+    await witness.waitFor(seen + 1);
+  }
+  witness.close();
+}

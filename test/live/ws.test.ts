@@ -4,7 +4,7 @@ import { createAccess, jwtAuth } from '../../src/access/index.js';
 import { createLogSink } from '../../src/live/index.js';
 import { MetricsRegistry, RequestMetrics } from '../../src/metrics/index.js';
 import { createVitals, type Vitals } from '../../src/vitals/index.js';
-import { Client, type Served, serveFeed, sleep } from './helpers.js';
+import { Client, type Served, serveFeed, until } from './helpers.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 let vitals: Vitals;
@@ -100,8 +100,7 @@ describe('live feed: WebSocket transcript', () => {
     const client = await Client.open(wsUrl);
     expect(JSON.parse(await client.next())).toMatchObject({ error: 'auth_timeout' });
     expect((await client.closed).code).toBe(1008);
-    await sleep(20);
-    expect(feed.connectionCount).toBe(0);
+    await until(() => feed.connectionCount === 0, 'the connection slot to be released');
   });
 
   it('answers unknown commands, status, get, help and ping', async () => {
@@ -134,10 +133,19 @@ describe('live feed: WebSocket transcript', () => {
     const second = await client.nextPush('cpu');
     expect(second.id).toBeGreaterThan(first.id);
     expect(Array.isArray(second.data.cores)).toBe(true);
+    // A witness on the same channel: its pushes prove the timer ticked after the unsubscribe.
+    const witness = await Client.open(served!.wsUrl);
+    await witness.ask(`auth ${await token()}`);
+    expect(await witness.askJson('subscribe cpu 100ms')).toMatchObject({ subscribed: 'cpu' });
     expect(await client.askJson('unsubscribe cpu')).toEqual({ unsubscribed: 'cpu' });
-    await sleep(350);
+    // The server answers the witness's ping after the unsubscribe: a push after that pong is a
+    // tick the unsubscribed client would have seen.
+    witness.send('ping');
+    while ((await witness.next()) !== 'pong');
+    await witness.nextPush('cpu');
     // Anything pushed before the unsubscribe reply came before it; nothing comes after.
     expect(await client.ask('ping')).toBe('pong');
+    witness.close();
     expect(await client.askJson('unsubscribe cpu')).toMatchObject({ error: 'not_subscribed' });
     expect(await client.askJson('subscribe weather')).toMatchObject({ error: 'unknown_topic' });
     expect(await client.askJson('subscribe cpu 1ms')).toMatchObject({ error: 'bad_interval' });
@@ -242,7 +250,7 @@ describe('live feed: WebSocket transcript', () => {
     await expect(Client.open(served.wsUrl)).rejects.toThrow('HTTP 503');
     a.close();
     await a.closed;
-    await sleep(20);
+    await until(() => served!.feed.connectionCount === 1, 'the closed connection to free its slot');
     const c = await Client.open(served.wsUrl);
     expect(await c.ask('ping')).toBe('pong');
     b.close();
@@ -271,9 +279,7 @@ describe('live feed: WebSocket transcript', () => {
     served = await serveFeed(() => {}, { heartbeatInterval: 100 });
     const client = await Client.open(served.wsUrl);
     (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const deadline = Date.now() + 5000;
-    while (served.feed.connectionCount > 0 && Date.now() < deadline) await sleep(50);
-    expect(served.feed.connectionCount).toBe(0);
+    await until(() => served!.feed.connectionCount === 0, 'the heartbeat to terminate the peer');
     client.close();
   });
 });
