@@ -102,6 +102,15 @@ export class Client {
     return JSON.parse(await this.ask(command));
   }
 
+  /** Sends a command and returns its reply, skipping pushes already on the way (subscribed topics). */
+  async reply(command: string): Promise<string> {
+    this.send(command);
+    for (;;) {
+      const text = await this.next();
+      if (!isPush(text)) return text;
+    }
+  }
+
   /** The next push of a topic, skipping other messages. */
   async nextPush(topic: string, timeoutMs = 5000): Promise<{ topic: string; id: number; data: any }> {
     const deadline = Date.now() + timeoutMs;
@@ -213,5 +222,14 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function isPush(text: string): boolean {
+  try {
+    const message = JSON.parse(text);
+    return typeof message?.topic === 'string' && 'id' in message;
+  } catch {
+    return false;
   }
 }

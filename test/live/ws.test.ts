@@ -137,7 +137,7 @@ describe('live feed: WebSocket transcript', () => {
     const witness = await Client.open(served!.wsUrl);
     await witness.ask(`auth ${await token()}`);
     expect(await witness.askJson('subscribe cpu 100ms')).toMatchObject({ subscribed: 'cpu' });
-    expect(await client.askJson('unsubscribe cpu')).toEqual({ unsubscribed: 'cpu' });
+    expect(JSON.parse(await client.reply('unsubscribe cpu'))).toEqual({ unsubscribed: 'cpu' });
     // The server answers the witness's ping after the unsubscribe: a push after that pong is a
     // tick the unsubscribed client would have seen.
     witness.send('ping');
