@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../client/log.js';
 import { terminalSafe } from '../client/terminal-text.js';
+import { closest } from '../util/suggest.js';
 import type { CommandContext } from './context.js';
 import { COMMAND_HELP, MAIN_HELP } from './help.js';
 import { type OptionSpec, parseCommandArgs, UsageError } from './options.js';
-import { closest } from './suggest.js';
 
 type Command = (ctx: CommandContext) => Promise<number>;
 

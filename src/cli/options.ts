@@ -5,7 +5,7 @@
  * such instead of silently becoming a value.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { closest } from './suggest.js';
+import { closest } from '../util/suggest.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -4,7 +4,7 @@
  * config author wants the place, what is expected, and what they wrote.
  */
 import type { z } from 'zod';
-import { closestName } from './suggest.js';
+import { closestName } from '../util/suggest.js';
 
 export interface ConfigProblem {
   path: string;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { type CheckKind, checkKinds } from '../checks/index.js';
 import { CheckOptionError } from '../checks/thresholds.js';
+import { closestName } from '../util/suggest.js';
 import { PRESSURE_KINDS, PRESSURE_RESOURCES, PRESSURE_SCOPES, PRESSURE_WINDOWS } from '../vitals/index.js';
 import { type ConfigProblem, problemsFromIssues } from './errors.js';
 import {
@@ -19,7 +20,6 @@ import {
   withDurationFields,
 } from './fields.js';
 import { maintenance } from './maintenance-schema.js';
-import { closestName } from './suggest.js';
 import { type VitalsKind, validateVitalsOptions } from './vitals-options.js';
 
 const words = z.partialRecord(level, z.string());

@@ -1,9 +1,9 @@
 import type { Access } from '../access/access-control.js';
 import type { AccessControl, Disclosure, Principal } from '../access/types.js';
 import { FULL_DISCLOSURE, SUMMARY_DISCLOSURE } from '../access/types.js';
+import type { StatusHost } from '../host.js';
 import type { RateLimiter } from '../limits/limiter.js';
 import type { EnvelopeOptions } from '../render/envelope.js';
-import type { StatusHost } from '../host.js';
 import { type Duration, optionalDuration } from '../util/duration.js';
 import type { LogSink } from './log-sink.js';
 import type { Topic } from './protocol.js';

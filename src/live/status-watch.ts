@@ -1,8 +1,8 @@
 import type { Disclosure } from '../access/types.js';
+import type { StatusHost } from '../host.js';
 import type { DocumentStyle } from '../render/document.js';
 import { renderDocument } from '../render/document.js';
 import { type EnvelopeOptions, wrapInEnvelope } from '../render/envelope.js';
-import type { StatusHost } from '../host.js';
 import type { Snapshot, SnapshotNode } from '../tree/snapshot.js';
 
 /**

@@ -1,4 +1,7 @@
-/** "Did you mean …?" for a mistyped option or command: the closest known name, when one is close. */
+/**
+ * "Did you mean …?": the closest known name to what someone typed, for mistyped options and
+ * commands (CLI) and names in a config file. One distance, two tolerances.
+ */
 
 /**
  * The candidate closest to `typed`: within one edit for short names and two for longer ones
@@ -20,6 +23,21 @@ export function closest(typed: string, candidates: Iterable<string>): string | u
   if (best !== undefined) return best;
   const extensions = typed.length >= 2 ? names.filter((name) => name.startsWith(typed)) : [];
   return extensions.length === 1 ? extensions[0] : undefined;
+}
+
+/** The candidate closest to `written` (case-insensitive), if it is within about one typo in three letters. */
+export function closestName(written: string, candidates: readonly string[]): string | undefined {
+  const word = written.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
