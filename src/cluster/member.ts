@@ -45,6 +45,12 @@ export interface MemberSettings {
 /** When this process started (epoch ms), as every report says. */
 const PROCESS_STARTED_AT = Math.round(Date.now() - process.uptime() * 1000);
 
+/**
+ * Members of this process by the instance they publish as. A reloaded agent builds a new member
+ * before closing the old one: the old one then hands over silently instead of saying goodbye.
+ */
+const membersByInstance = new Map<string, Set<ClusterMember>>();
+
 export class ClusterMember {
   private view: ClusterView;
   private staleView: { of: ClusterView; view: ClusterView } | undefined;
@@ -55,7 +61,7 @@ export class ClusterMember {
   private summary: Record<string, unknown> = {};
   private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private inFlight: Promise<void> | undefined;
   private readonly removals: Removal[] = [];
   private closed = false;
 
@@ -70,6 +76,9 @@ export class ClusterMember {
   /** Plugs the view into the status and starts publishing; resolves after the first exchange. */
   async start(): Promise<this> {
     const { host, settings } = this;
+    let members = membersByInstance.get(this.identity);
+    if (!members) membersByInstance.set(this.identity, (members = new Set()));
+    members.add(this);
     this.removals.push(host.addRoute(clusterRoute(host, (details, pretty) => this.answer(details, pretty))));
     if (settings.guard)
       this.removals.push(host.addReadinessReview((v, s, scope) => this.review(v, s, scope)));
@@ -97,19 +106,26 @@ export class ClusterMember {
 
   /** Publishes and merges now (the timer does it every interval). Concurrent calls share one run. */
   refresh(): Promise<void> {
-    this.running ??= this.exchange().finally(() => {
-      this.running = undefined;
+    this.inFlight ??= this.exchange().finally(() => {
+      this.inFlight = undefined;
     });
-    return this.running;
+    return this.inFlight;
   }
 
-  /** Says goodbye (a last report as `leaving`), stops, and takes the route, guard and summary back. */
+  /**
+   * Says goodbye (a last report as `leaving`, unless a successor in this process publishes as the
+   * same instance), stops, and takes the route, guard and summary back.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    await this.running;
-    if (this.settings.publish) {
+    await this.inFlight;
+    const members = membersByInstance.get(this.identity);
+    members?.delete(this);
+    if (members?.size === 0) membersByInstance.delete(this.identity);
+    const successor = (members?.size ?? 0) > 0;
+    if (this.settings.publish && !successor) {
       try {
         await this.store.exchange(await this.ownReport('leaving'));
       } catch (error) {
@@ -118,6 +134,10 @@ export class ClusterMember {
     }
     for (const remove of this.removals.splice(0)) remove();
     await this.store.close();
+  }
+
+  private get identity(): string {
+    return `${this.store.kind}|${this.settings.service}|${this.settings.instance}`;
   }
 
   private async exchange(): Promise<void> {

@@ -94,6 +94,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     const { account, ...limits } = config.rateLimits;
     guardStatus(status, createRateLimiter(limits), { account });
   }
+  const cluster = config.cluster ? await joinCluster(status, config, onWarning) : undefined;
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
@@ -126,12 +127,26 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       return true;
     },
     async close() {
+      // First: the others learn at once that this instance is leaving.
+      await cluster?.close();
       maintenance?.close();
       await live.value?.close();
       await status.close();
       vitals?.close();
     },
   };
+}
+
+/** The `cluster:` section: joined after the components are mounted, so the first report has them. */
+async function joinCluster(status: StatusKit, config: AgentConfig, onWarning: BuildHooks['onWarning']) {
+  const { createCluster } = await import('../cluster/index.js');
+  const identity = config.identity ?? {};
+  return createCluster(status, {
+    ...config.cluster,
+    service: config.cluster?.service ?? identity.serviceId ?? identity.name,
+    version: identity.version,
+    onError: onWarning && ((error) => onWarning(`cluster: ${(error as Error).message}`)),
+  });
 }
 
 function statusOptions(
@@ -464,6 +479,8 @@ function doorsOf(config: AgentConfig, metrics: boolean, live: LivePaths): Door[]
   const paths = { ...DEFAULT_PATHS, ...config.paths };
   const doors: Door[] = [];
   if (paths.status) doors.push({ path: paths.status, scheme: 'http', what: 'status document' });
+  if (paths.status && config.cluster)
+    doors.push({ path: `${paths.status}?scope=cluster`, scheme: 'http', what: 'cluster view' });
   if (paths.live) doors.push({ path: paths.live, scheme: 'http', what: 'liveness' });
   if (paths.ready) doors.push({ path: paths.ready, scheme: 'http', what: 'readiness' });
   if (paths.metrics && metrics)

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type CheckKind, checkKinds } from '../checks/index.js';
 import { CheckOptionError } from '../checks/thresholds.js';
 import { PRESSURE_KINDS, PRESSURE_RESOURCES, PRESSURE_SCOPES, PRESSURE_WINDOWS } from '../vitals/index.js';
+import { cluster } from './cluster-schema.js';
 import { type ConfigProblem, problemsFromIssues } from './errors.js';
 import {
   duration,
@@ -370,6 +371,7 @@ export const configSchema = z
     maintenance: maintenance.optional(),
     live: live.optional(),
     dashboard: dashboard.optional(),
+    cluster: cluster.optional(),
   })
   .meta({ title: 'statuskit agent configuration' });
 

@@ -54,7 +54,7 @@ describe('an instance report', () => {
   it('survives hostile store contents: 400 seeded mutations parse or are refused, and always render', () => {
     const random = seededRandom(23_001);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length) % items.length];
-    const values = [
+    const values: unknown[] = [
       null,
       true,
       -1,
@@ -67,7 +67,7 @@ describe('an instance report', () => {
       'leaving',
       [],
       {},
-      { __proto__: 'critical' },
+      JSON.parse('{"__proto__":"critical"}'),
       { constructor: 'ok' },
       '\u001b[31m',
       'x'.repeat(5000),
