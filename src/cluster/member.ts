@@ -76,9 +76,8 @@ export class ClusterMember {
   /** Plugs the view into the status and starts publishing; resolves after the first exchange. */
   async start(): Promise<this> {
     const { host, settings } = this;
-    let members = membersByInstance.get(this.identity);
-    if (!members) membersByInstance.set(this.identity, (members = new Set()));
-    members.add(this);
+    const members = membersByInstance.get(this.identity) ?? new Set();
+    membersByInstance.set(this.identity, members.add(this));
     this.removals.push(host.addRoute(clusterRoute(host, (details, pretty) => this.answer(details, pretty))));
     if (settings.guard)
       this.removals.push(host.addReadinessReview((v, s, scope) => this.review(v, s, scope)));
