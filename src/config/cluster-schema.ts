@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { NAME_PATTERN } from '../cluster/report.js';
-import { duration, WHEN_FIELDS_VALID } from './fields.js';
+import { duration, WHEN_FIELDS_VALID, WHOLE_MESSAGE } from './fields.js';
 
-const name = z
-  .string()
-  .regex(NAME_PATTERN, 'expected 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const name = z.string().refine((text) => NAME_PATTERN.test(text), {
+  message: 'expected 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+});
 
 const servers = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -44,6 +44,11 @@ export const cluster = z
   })
   .superRefine((section, ctx) => {
     const stores = [section.redis, section.nats].filter((s) => s !== undefined).length;
-    if (stores !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of `redis` or `nats`' });
+    if (stores !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of `redis` or `nats`',
+        params: WHOLE_MESSAGE,
+      });
   }, WHEN_FIELDS_VALID)
   .meta({ description: 'This agent as one instance of a service: the cluster view and readiness guard' });
