@@ -95,6 +95,9 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     guardStatus(status, createRateLimiter(limits), { account });
   }
   const cluster = config.cluster ? await joinCluster(status, config, onWarning) : undefined;
+  const otlp = config.otel
+    ? await exportOtlp(status, registry, config, cluster?.settings.instance)
+    : undefined;
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
@@ -129,6 +132,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     async close() {
       // First: the others learn at once that this instance is leaving.
       await cluster?.close();
+      await otlp?.close();
       maintenance?.close();
       await live.value?.close();
       await status.close();
@@ -146,6 +150,30 @@ async function joinCluster(status: StatusKit, config: AgentConfig, onWarning: Bu
     service: config.cluster?.service ?? identity.serviceId ?? identity.name,
     version: identity.version,
     onError: onWarning && ((error) => onWarning(`cluster: ${(error as Error).message}`)),
+  });
+}
+
+/** The `otel:` section: the registry, the checks and the runtime, sent to a collector. */
+async function exportOtlp(
+  status: StatusKit,
+  registry: MetricsRegistry | undefined,
+  config: AgentConfig,
+  instance: string | undefined,
+) {
+  const { startOtlpExport } = await import('../metrics/otel-export.js');
+  const otel = config.otel!;
+  const identity = config.identity ?? {};
+  const resource: Record<string, string> = {
+    'service.name': identity.serviceId ?? identity.name ?? 'statuskit',
+  };
+  if (identity.version) resource['service.version'] = identity.version;
+  resource['service.instance.id'] = instance ?? `${hostname()}-${process.pid}`;
+  return startOtlpExport(registry, status, {
+    endpoint: otel.endpoint,
+    intervalMs: otel.interval ?? 10_000,
+    headers: otel.headers,
+    resource: { ...resource, ...otel.resource },
+    runtime: otel.runtime,
   });
 }
 

@@ -20,6 +20,7 @@ import {
   withDurationFields,
 } from './fields.js';
 import { maintenance } from './maintenance-schema.js';
+import { otel } from './otel-schema.js';
 import { closestName } from './suggest.js';
 import { type VitalsKind, validateVitalsOptions } from './vitals-options.js';
 
@@ -372,6 +373,7 @@ export const configSchema = z
     live: live.optional(),
     dashboard: dashboard.optional(),
     cluster: cluster.optional(),
+    otel: otel.optional(),
   })
   .meta({ title: 'statuskit agent configuration' });
 

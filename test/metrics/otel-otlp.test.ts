@@ -10,6 +10,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildAgent, formatProblem, parseConfig } from '../../src/config/index.js';
 import { createStatus } from '../../src/index.js';
 import { createOtelBridge, MetricsRegistry } from '../../src/metrics/index.js';
 
@@ -109,5 +110,44 @@ describe('the OpenTelemetry bridge over OTLP/HTTP to a real receiver', () => {
     expect([attribute(check, 'check'), numberOf(check)]).toEqual(['database', 4]);
     expect(metric('v8js.memory.heap.used').unit).toBe('By');
     expect(metric('nodejs.eventloop.utilization')).toBeDefined();
+  });
+
+  it('is what the agent sends for its `otel:` section, with the service as the resource', async () => {
+    received.length = 0;
+    const result = parseConfig(
+      `
+identity: { name: shop, version: 3.1.0 }
+vitals: false
+dashboard: false
+components:
+  queue: { check: tcp, host: 127.0.0.1, port: ${port} }
+otel:
+  endpoint: http://127.0.0.1:${port}/v1/metrics
+  interval: 200ms
+  resource: { deployment.environment.name: test }
+`,
+      {},
+    );
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const agent = await buildAgent(result.config);
+    try {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    } finally {
+      await agent.close();
+    }
+    const [resource] = received[0].body.resourceMetrics;
+    const attributes = Object.fromEntries(
+      resource.resource.attributes.map((a) => [a.key, a.value.stringValue]),
+    );
+    expect(attributes).toMatchObject({
+      'service.name': 'shop',
+      'service.version': '3.1.0',
+      'deployment.environment.name': 'test',
+    });
+    expect(attributes['service.instance.id']).toMatch(/-\d+$/);
+    const names = resource.scopeMetrics.flatMap((scope) => scope.metrics.map((m) => m.name));
+    expect(names).toEqual(
+      expect.arrayContaining(['statuskit.check.status', 'statuskit.status', 'v8js.memory.heap.used']),
+    );
   });
 });
