@@ -63,7 +63,7 @@ async function viewBecomes(name: Name, expected: Record<string, string>, what: s
       last = await instancesSeenBy(name);
       return JSON.stringify(last) === JSON.stringify(expected);
     },
-    `${what} (last seen by ${name}: ${JSON.stringify(last)})`,
+    () => `${what} (last seen by ${name}: ${JSON.stringify(last)})`,
   );
 }
 
