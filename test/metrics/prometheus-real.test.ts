@@ -86,7 +86,7 @@ async function query(expression: string): Promise<Sample[]> {
   return body.data.result;
 }
 
-const valueOf = async (expression: string) => Number((await query(expression))[0]?.value[1] ?? Number.NaN);
+const latest = async (expression: string) => Number((await query(expression))[0]?.value[1] ?? Number.NaN);
 const near = (value: number, expected: number, share: number) =>
   Math.abs(value - expected) <= expected * share;
 
@@ -156,17 +156,18 @@ scrape_configs:
           perInstance.map((sample) => [sample.metric.instance, Number(sample.value[1])]),
         );
         rates = [
-          await valueOf('job:http_requests:rate1m{job="shop"}'),
+          await latest('job:http_requests:rate1m{job="shop"}'),
           ...instances.map((i) => byTarget.get(`127.0.0.1:${i.server.port}`) ?? Number.NaN),
         ];
         return near(rates[0], FLEET_RATE, 0.15) && RATES.every((rate, i) => near(rates[i + 1], rate, 0.25));
       },
-      () => `the fleet rate ${FLEET_RATE}/s and the instances' ${RATES.join(', ')}/s (last: ${rates.join(', ')})`,
+      () =>
+        `the fleet rate ${FLEET_RATE}/s and the instances' ${RATES.join(', ')}/s (last: ${rates.join(', ')})`,
       20_000,
     );
     // The fleet's rule is the sum of the instances' rule.
     expect(rates[0]).toBeCloseTo(rates[1] + rates[2] + rates[3], 6);
-    const ratio = await valueOf('job:http_errors:ratio1m');
+    const ratio = await latest('job:http_errors:ratio1m');
     expect(Math.abs(ratio - ERROR_RATIO), `error ratio ${ratio}`).toBeLessThan(0.04);
   });
 
@@ -177,9 +178,9 @@ scrape_configs:
       Object.fromEntries(instances.map((i, n) => [`127.0.0.1:${i.server.port}`, n === 2 ? 4 : 0])),
     );
     await until(
-      async () => (await valueOf('job:statuskit_check_failing:count{check="database"}')) === 1,
+      async () => (await latest('job:statuskit_check_failing:count{check="database"}')) === 1,
       'the failing count rule',
     );
-    expect(await valueOf('job:statuskit_check_instances:count{check="database"}')).toBe(3);
+    expect(await latest('job:statuskit_check_instances:count{check="database"}')).toBe(3);
   });
 });
