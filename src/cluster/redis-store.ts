@@ -124,8 +124,10 @@ function readReply(reply: string[]): StoredReport[] {
   const now = Number(reply[0]);
   const stored: StoredReport[] = [];
   for (let i = 1; i + 2 < reply.length; i += 3) {
-    const report = parseReport(reply[i + 2], reply[i]);
-    if (report) stored.push({ report, ageMs: now - Number(reply[i + 1]) });
+    // A last-seen time in the future (written by hand, or `+inf`) counts as now; none at all, as gone.
+    const ageMs = Math.max(0, now - Number(reply[i + 1]));
+    const report = Number.isFinite(ageMs) ? parseReport(reply[i + 2], reply[i]) : undefined;
+    if (report) stored.push({ report, ageMs });
   }
   return stored;
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ClusterMember,
@@ -21,6 +22,7 @@ import {
   type StatusKit,
 } from '../../src/index.js';
 import { freePort, sharedRedisAvailable, ThrowawayRedis } from '../limits/redis-env.js';
+import { hostileReports } from './reports.js';
 
 const shared = await sharedRedisAvailable();
 const run = promisify(execFile);
@@ -178,6 +180,40 @@ describe.skipIf(!shared)('the cluster view over the shared Redis', () => {
       body: { status: 'critical' },
     });
     expect((await get(instances[1].server, '/health/ready')).status).toBe(200);
+  });
+
+  it('keeps answering whatever a writer leaves in the store: 300 seeded hostile entries', async () => {
+    const redis = sharedRedis();
+    const [one] = await fleet(1, { redis });
+    const client = new Redis(redis.url);
+    const [reports, seen] = [`${redis.prefix}{shop}:reports`, `${redis.prefix}{shop}:seen`];
+    const texts = hostileReports(23_002, 240, 'x');
+    const scores = ['+inf', '-inf', '0', '1e300', String(Date.now() + 3_600_000)];
+    const batch = client.multi();
+    texts.forEach((text, i) => {
+      // Stored under its own name (`x`) once; under other names it is refused by name.
+      const id = i === 0 ? 'x' : `h-${i}`;
+      batch.hset(reports, id, text.replace('"id":"x"', `"id":"${id}"`));
+      batch.zadd(seen, i % 7 === 0 ? scores[i % scores.length] : String(Date.now()), id);
+    });
+    for (let i = 0; i < 60; i++) {
+      const id = i % 2 ? `bad id ${i}` : `z-${i}`;
+      batch.hset(reports, id, i % 3 ? '{"v":1' : 'x'.repeat(70_000));
+      batch.zadd(seen, String(Date.now()), id);
+    }
+    await batch.exec();
+    await client.quit();
+    await one.member.refresh();
+    const view = await get(one.server, '/status?scope=cluster');
+    expect(view.status).toBeLessThan(500);
+    const ids: string[] = view.body.instances.map((i: { id: string }) => i.id);
+    expect(ids).toContain('web-1');
+    expect(ids.some((id) => id.startsWith('z-') || id.startsWith('bad'))).toBe(false);
+    for (const instance of view.body.instances) expect(typeof instance.ageMs).toBe('number');
+    for (const path of ['/status', '/health/ready', '/status?scope=cluster&pretty']) {
+      const answer = await get(one.server, path);
+      expect([200, 503]).toContain(answer.status);
+    }
   });
 
   it('refuses names that are not safe keys, and bad settings, by option name', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterDocument, mergeView, parseReport, reportOf } from '../../src/cluster/index.js';
 import { createStatus } from '../../src/index.js';
 import { isLevel } from '../../src/model/levels.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { hostileReports } from './reports.js';
 
 describe('an instance report', () => {
   it('carries the overall level and every component level of the snapshot, nothing else', async () => {
@@ -52,41 +52,8 @@ describe('an instance report', () => {
   });
 
   it('survives hostile store contents: 400 seeded mutations parse or are refused, and always render', () => {
-    const random = seededRandom(23_001);
-    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length) % items.length];
-    const values: unknown[] = [
-      null,
-      true,
-      -1,
-      1e308,
-      8.64e15 + 1,
-      Number.NaN,
-      '',
-      '💥'.repeat(500),
-      'critical',
-      'leaving',
-      [],
-      {},
-      JSON.parse('{"__proto__":"critical"}'),
-      { constructor: 'ok' },
-      '\u001b[31m',
-      'x'.repeat(5000),
-    ];
-    const fields = ['v', 'id', 'level', 'state', 'version', 'startedAt', 'elu', 'components', '__proto__'];
     let parsed = 0;
-    for (let i = 0; i < 400; i++) {
-      const raw: Record<string, unknown> = {
-        v: 1,
-        id: 'a',
-        level: 'ok',
-        state: 'serving',
-        startedAt: 1,
-        elu: 0.5,
-        // JSON.parse makes `__proto__` an own key, as a hostile writer's JSON would.
-        components: JSON.parse(`{"db":"ok","__proto__":"critical","${'p'.repeat(300)}":"ok"}`),
-      };
-      for (let m = 0; m < 1 + Math.floor(random() * 3); m++) raw[pick(fields)] = pick(values);
-      const text = JSON.stringify(raw) ?? 'null';
+    for (const text of hostileReports(23_001, 400, 'a')) {
       const report = parseReport(text, 'a');
       if (!report) continue;
       parsed++;
