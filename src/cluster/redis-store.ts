@@ -3,7 +3,7 @@
  * last heard from, both under one hash tag so a Redis Cluster keeps them in one slot. Publishing
  * and reading are one script call per interval (one write), timed by Redis' own clock.
  */
-import { connectRedis } from '../util/redis-client.js';
+import { connectRedis, quitRedis } from '../util/redis-client.js';
 import { withTimeout } from '../util/timeout.js';
 import { parseReport } from './report.js';
 import type { ClusterStore, StoreSettings } from './store.js';
@@ -111,12 +111,7 @@ export class RedisClusterStore implements ClusterStore {
   }
 
   async close(): Promise<void> {
-    if (!this.ownsClient) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    if (this.ownsClient) await quitRedis(this.client);
   }
 }
 

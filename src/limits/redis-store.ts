@@ -1,4 +1,4 @@
-import { connectRedis } from '../util/redis-client.js';
+import { connectRedis, quitRedis } from '../util/redis-client.js';
 import { withTimeout } from '../util/timeout.js';
 import { type GcraOutcome, gcra, type RatePolicy } from './gcra.js';
 import type { LimitStore } from './store.js';
@@ -100,12 +100,7 @@ export class RedisStore implements LimitStore {
   }
 
   async close(): Promise<void> {
-    if (!this.ownsClient) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    if (this.ownsClient) await quitRedis(this.client);
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {

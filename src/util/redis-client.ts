@@ -21,3 +21,12 @@ export async function connectRedis<Client>(url: string, who: string): Promise<Cl
   (client as unknown as { on(event: string, listener: () => void): void }).on('error', () => {});
   return client;
 }
+
+/** Closes a client politely (QUIT), or at once when Redis cannot be told. */
+export async function quitRedis(client: { quit(): Promise<unknown>; disconnect(): void }): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
