@@ -92,10 +92,14 @@ export class ClusterMember {
     return this;
   }
 
-  /** The last merge, or an unavailable view once it is older than the TTL (the store went quiet). */
+  /**
+   * The last merge, or an unavailable view once it is older than the TTL (the store went quiet, the
+   * timer stopped), and at least two intervals, so a slow exchange never makes it flicker.
+   */
   current(): ClusterView {
     const view = this.view;
-    if (Date.now() - view.time <= this.settings.ttlMs) return view;
+    const { ttlMs, intervalMs } = this.settings;
+    if (Date.now() - view.time <= Math.max(ttlMs, 2 * intervalMs)) return view;
     if (this.staleView?.of !== view) {
       const reason = `no exchange with the ${view.store} store for ${Math.round((Date.now() - view.time) / 1000)} s`;
       this.staleView = { of: view, view: unavailableView(this.mergeOptions(), reason) };
