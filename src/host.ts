@@ -5,7 +5,7 @@
  */
 import type { AccessControl } from './access/types.js';
 import type { RequestContext } from './http/context.js';
-import type { EndpointPaths, Middleware, Removal, Route } from './http/handler.js';
+import type { EndpointPaths, Middleware, ReadinessReview, Removal, Route } from './http/handler.js';
 import type { StatusResponse } from './http/types.js';
 import type { HttpCodeMap } from './model/http-codes.js';
 import type { CheckFunction } from './model/result.js';
@@ -17,7 +17,7 @@ import type { LevelOverride } from './tree/evaluate.js';
 import type { NodeOptions } from './tree/nodes.js';
 import type { Snapshot } from './tree/snapshot.js';
 
-export type { LevelOverride };
+export type { LevelOverride, ReadinessReview };
 
 export interface StatusHost {
   /** Where the status routes are served (`false`: turned off). */
@@ -30,11 +30,15 @@ export interface StatusHost {
   readonly style: DocumentStyle;
   /** Seed 002's envelope, when configured. */
   readonly envelope: EnvelopeOptions | undefined;
+  /** True once the status is shutting down (readiness answers 503 "shutting down"). */
+  readonly isDraining: boolean;
 
   /** Wraps every request statuskit's adapters hand over; the first added is the outermost. */
   use(middleware: Middleware): Removal;
   /** A route answered before the status routes. */
   addRoute(route: Route): Removal;
+  /** Reviews the readiness verdict drawn from the snapshot; returns its removal. */
+  addReadinessReview(review: ReadinessReview): Removal;
   /** A per-request value at `path` of every status document (the rest stays cached). */
   decorate(path: string, read: (context: RequestContext) => unknown): Removal;
   /** A level override consulted for every node; the document is assembled anew. */
@@ -47,6 +51,8 @@ export interface StatusHost {
   /** The current snapshot (the same one every door serves). */
   snapshot(): Promise<Snapshot>;
   value(path: string, value: unknown, options?: NodeOptions): unknown;
+  /** A function read each time a document is assembled (return the same object while nothing changed). */
+  provider(path: string, read: () => unknown, options?: NodeOptions): unknown;
   check(path: string, fn: CheckFunction, options?: CheckOptions & NodeOptions): CheckRunner;
   remove(path: string): boolean;
 }

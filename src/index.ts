@@ -2,6 +2,7 @@
 
 export * from './access/index.js';
 export * from './checks/index.js';
+export * from './cluster/index.js';
 export * from './config/index.js';
 export * from './dashboard/index.js';
 export type { LevelOverride, StatusHost } from './host.js';
@@ -10,10 +11,12 @@ export {
   type EndpointPaths,
   type MetricsRenderer,
   type Middleware,
+  type ReadinessReview,
   type Removal,
   type Route,
   StatusEndpoint,
 } from './http/handler.js';
+export type { ProbeGroup, ProbeVerdict } from './http/probes.js';
 export { parseRequestTarget, type RequestTarget } from './http/target.js';
 export type {
   HandlerResult,

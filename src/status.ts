@@ -13,6 +13,7 @@ import {
   type EndpointPaths,
   type MetricsRenderer,
   type Middleware,
+  type ReadinessReview,
   type Removal,
   type Route,
   StatusEndpoint,
@@ -244,6 +245,11 @@ export class StatusKit implements StatusHost {
   /** Wraps every request statuskit's adapters hand over (rate limits, maintenance); first added is outermost. */
   use(middleware: Middleware): Removal {
     return this.endpoint.use(middleware);
+  }
+
+  /** Reviews `/health/ready`'s verdict drawn from the snapshot (the cluster's correlated-failure guard). */
+  addReadinessReview(review: ReadinessReview): Removal {
+    return this.endpoint.addReadinessReview(review);
   }
 
   /**

@@ -98,6 +98,10 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     rateLimiter = createRateLimiter(limits);
     guardStatus(status, rateLimiter, { account });
   }
+  const cluster = config.cluster ? await joinCluster(status, config, onWarning) : undefined;
+  const otlp = config.otel
+    ? await exportOtlp(status, registry, config, cluster?.settings.instance)
+    : undefined;
   const livePaths = livePathsOf(config);
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
@@ -139,12 +143,51 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       return true;
     },
     async close() {
+      // First: the others learn at once that this instance is leaving.
+      await cluster?.close();
+      await otlp?.close();
       maintenance?.close();
       await live.value?.close();
       await status.close();
       vitals?.close();
     },
   };
+}
+
+/** The `cluster:` section: joined after the components are mounted, so the first report has them. */
+async function joinCluster(status: StatusKit, config: AgentConfig, onWarning: BuildHooks['onWarning']) {
+  const { createCluster } = await import('../cluster/index.js');
+  const identity = config.identity ?? {};
+  return createCluster(status, {
+    ...config.cluster,
+    service: config.cluster?.service ?? identity.serviceId ?? identity.name,
+    version: identity.version,
+    onError: onWarning && ((error) => onWarning(`cluster: ${(error as Error).message}`)),
+  });
+}
+
+/** The `otel:` section: the registry, the checks and the runtime, sent to a collector. */
+async function exportOtlp(
+  status: StatusKit,
+  registry: MetricsRegistry | undefined,
+  config: AgentConfig,
+  instance: string | undefined,
+) {
+  const { startOtlpExport } = await import('../metrics/otel-export.js');
+  const otel = config.otel!;
+  const identity = config.identity ?? {};
+  const resource: Record<string, string> = {
+    'service.name': identity.serviceId ?? identity.name ?? 'statuskit',
+  };
+  if (identity.version) resource['service.version'] = identity.version;
+  resource['service.instance.id'] = instance ?? `${hostname()}-${process.pid}`;
+  return startOtlpExport(registry, status, {
+    endpoint: otel.endpoint,
+    intervalMs: otel.interval ?? 10_000,
+    headers: otel.headers,
+    resource: { ...resource, ...otel.resource },
+    runtime: otel.runtime,
+  });
 }
 
 function statusOptions(
@@ -478,6 +521,8 @@ function doorsOf(config: AgentConfig, metrics: boolean, live: LivePaths): Door[]
   const paths = { ...DEFAULT_PATHS, ...config.paths };
   const doors: Door[] = [];
   if (paths.status) doors.push({ path: paths.status, scheme: 'http', what: 'status document' });
+  if (paths.status && config.cluster)
+    doors.push({ path: `${paths.status}?scope=cluster`, scheme: 'http', what: 'cluster view' });
   if (paths.live) doors.push({ path: paths.live, scheme: 'http', what: 'liveness' });
   if (paths.ready) doors.push({ path: paths.ready, scheme: 'http', what: 'readiness' });
   if (paths.metrics && metrics)

@@ -7,6 +7,7 @@ import { type CheckKind, checkKinds } from '../checks/index.js';
 import { CheckOptionError } from '../checks/thresholds.js';
 import { closestName } from '../util/suggest.js';
 import { PRESSURE_KINDS, PRESSURE_RESOURCES, PRESSURE_SCOPES, PRESSURE_WINDOWS } from '../vitals/index.js';
+import { cluster } from './cluster-schema.js';
 import { type ConfigProblem, problemsFromIssues } from './errors.js';
 import {
   duration,
@@ -20,6 +21,7 @@ import {
   withDurationFields,
 } from './fields.js';
 import { maintenance } from './maintenance-schema.js';
+import { otel } from './otel-schema.js';
 import { type VitalsKind, validateVitalsOptions } from './vitals-options.js';
 
 const words = z.partialRecord(level, z.string());
@@ -374,6 +376,8 @@ export const configSchema = z
     maintenance: maintenance.optional(),
     live: live.optional(),
     dashboard: dashboard.optional(),
+    cluster: cluster.optional(),
+    otel: otel.optional(),
   })
   .meta({ title: 'statuskit agent configuration' });
 

@@ -65,6 +65,17 @@ export type Middleware = (
 /** Removes what was added (a middleware, route, decoration or override). */
 export type Removal = () => void;
 
+/**
+ * Reviews the readiness verdict drawn from the snapshot (not the ones for shutting down or held
+ * back): returns another verdict, or undefined to keep it. `scope` is the readiness group's
+ * components, undefined when readiness follows the whole document.
+ */
+export type ReadinessReview = (
+  verdict: ProbeVerdict,
+  snapshot: Snapshot,
+  scope: ProbeGroup | undefined,
+) => ProbeVerdict | undefined;
+
 export interface MetricsRenderer {
   render(accept: string | undefined, snapshot: Snapshot): { contentType: string; body: string | Uint8Array };
 }
@@ -106,6 +117,7 @@ export class StatusEndpoint {
   readonly handle: (request: StatusRequest) => MaybePromise<StatusResponse | undefined>;
   private middlewares: readonly Middleware[] = [];
   private routes: readonly Route[] = [];
+  private readinessReviews: readonly ReadinessReview[] = [];
   private readonly decorations: Decoration<RequestContext>[] = [];
   private documents: Documents;
   private readonly authorizer: (context: RequestContext) => MaybePromise<AccessDecision>;
@@ -133,6 +145,15 @@ export class StatusEndpoint {
     this.routes = [...this.routes, route];
     return () => {
       this.routes = this.routes.filter((r) => r !== route);
+    };
+  }
+
+  /** Adds a review of the readiness verdict; reviews run in the order added, each seeing the last's verdict. */
+  addReadinessReview(review: ReadinessReview): Removal {
+    if (typeof review !== 'function') throw new TypeError('addReadinessReview: expected a function');
+    this.readinessReviews = [...this.readinessReviews, review];
+    return () => {
+      this.readinessReviews = this.readinessReviews.filter((r) => r !== review);
     };
   }
 
@@ -326,7 +347,14 @@ export class StatusEndpoint {
     const heldBack = this.config.notReadyReason?.();
     if (heldBack !== undefined) return this.probe('critical', 503, heldBack);
     const group = this.config.probes?.ready;
-    return this.judge((snapshot) => (group ? groupVerdict(group, snapshot) : { level: snapshot.level }));
+    return this.judge((snapshot) =>
+      this.reviewed(group ? groupVerdict(group, snapshot) : { level: snapshot.level }, snapshot, group),
+    );
+  }
+
+  private reviewed(verdict: ProbeVerdict, snapshot: Snapshot, group: ProbeGroup | undefined): ProbeVerdict {
+    for (const review of this.readinessReviews) verdict = review(verdict, snapshot, group) ?? verdict;
+    return verdict;
   }
 
   /** A probe answer from the current snapshot: the verdict's level, its code, and its reason. */

@@ -1,3 +1,5 @@
+import { connectRedis, quitRedis } from '../util/redis-client.js';
+import { withTimeout } from '../util/timeout.js';
 import { type GcraOutcome, gcra, type RatePolicy } from './gcra.js';
 import type { LimitStore } from './store.js';
 
@@ -98,48 +100,22 @@ export class RedisStore implements LimitStore {
   }
 
   async close(): Promise<void> {
-    if (!this.ownsClient) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    if (this.ownsClient) await quitRedis(this.client);
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`redis: no answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return withTimeout(promise, this.timeoutMs, 'redis');
   }
 }
 
 /**
  * A Redis store. With `url`, ioredis is loaded lazily (it is an optional dependency) and configured
- * to fail fast while Redis is away: no offline queue, no per-request retries, reconnecting in the
- * background so decisions recover by themselves when Redis returns.
+ * to fail fast while Redis is away (src/util/redis-client.ts), so decisions recover by themselves
+ * when Redis returns.
  */
 export async function redisStore(options: RedisStoreOptions): Promise<RedisStore> {
   if (options.client) return new RedisStore(options.client, options);
   if (typeof options.url !== 'string') throw new TypeError('redisStore: give `client` or `url`');
-  let Redis: new (url: string, options: Record<string, unknown>) => RedisClientLike;
-  try {
-    ({ default: Redis } = (await import('ioredis')) as unknown as { default: typeof Redis });
-  } catch {
-    throw new Error('redisStore: the `ioredis` package is needed for a Redis store: npm install ioredis');
-  }
-  const client = new Redis(options.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-    retryStrategy: (times: number) => Math.min(50 * times, 1000),
-  });
-  // Connection errors are expected while Redis is away; decisions report them. Without a listener
-  // ioredis would print every reconnect failure.
-  (client as unknown as { on(event: string, listener: () => void): void }).on('error', () => {});
+  const client = await connectRedis<RedisClientLike>(options.url, 'redisStore');
   return new RedisStore(client, options, true);
 }

@@ -32,6 +32,7 @@ export class Histogram {
   private lifetimeSum = 0;
   private stats: HistogramStats | undefined;
   private windowLength = 0;
+  private listeners: ReadonlyArray<(value: number) => void> = [];
 
   constructor(options: HistogramOptions = {}) {
     this.clock = toClock(options.clock);
@@ -54,6 +55,18 @@ export class Histogram {
     this.total++;
     this.lifetimeSum += value;
     this.reservoir.record(value, this.clock.recent);
+    if (this.listeners.length > 0) for (const listener of this.listeners) listener(value);
+  }
+
+  /**
+   * Calls `listener` with every value recorded from now on (a bridge to another metrics system,
+   * such as OpenTelemetry's histograms, which need each value). Returns its removal.
+   */
+  onRecord(listener: (value: number) => void): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   /** Values recorded since creation. */

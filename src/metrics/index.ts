@@ -34,6 +34,21 @@ export { Meter, type MeterOptions, type MeterServletJSON, type MeterStatus } fro
 export type { Metric, MetricKind, MetricSet } from './metric.js';
 export { prometheusName } from './names.js';
 export {
+  createOtelBridge,
+  globalMeterProvider,
+  type OtelAttributes,
+  type OtelBatchResult,
+  type OtelBridge,
+  type OtelBridgeOptions,
+  type OtelHistogram,
+  type OtelInstrumentOptions,
+  type OtelMeter,
+  type OtelMeterProvider,
+  type OtelObservable,
+  type OtelObservableResult,
+  otelName,
+} from './otel.js';
+export {
   escapeLabel as escapePrometheusLabel,
   OPENMETRICS_TYPE,
   PROMETHEUS_TEXT_TYPE,
