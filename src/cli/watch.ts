@@ -18,6 +18,8 @@ import {
   planWatch,
   type WatchPlan,
 } from '../watch/plan.js';
+import { RuleError } from '../watch/rules/parse.js';
+import { compileRules, type RuleSpec } from '../watch/rules/rule-set.js';
 import { HistoryUnavailableError } from '../watch/sqlite.js';
 import type { WatchServer } from '../watch/status-server.js';
 import type { HistoryStore } from '../watch/store.js';
@@ -40,6 +42,10 @@ const WATCH_OPTIONS: OptionSpec = {
   webhook: { type: 'string', multiple: true },
   'webhook-format': { type: 'string' },
   'hook-timeout': { type: 'string' },
+  when: { type: 'string', multiple: true },
+  'warn-when': { type: 'string', multiple: true },
+  notify: { type: 'string', multiple: true },
+  'group-wait': { type: 'string' },
   history: { type: 'string' },
   retain: { type: 'string' },
   serve: { type: 'string' },
@@ -111,6 +117,8 @@ async function watchTargets(
     store,
     retainMs: plan.retainMs,
     hooks: plan.hooks,
+    groupWaitMs: plan.groupWaitMs,
+    windows: plan.windows,
   });
   try {
     if (once) return await pollOnce(ctx, watcher, plan, values.json === true);
@@ -292,6 +300,7 @@ function commandLineSettings(
     recoverAfter: count(values['recover-after'] as string | undefined, '--recover-after'),
     onChange: values['on-change'] as string | undefined,
     webhooks: webhooks.length > 0 ? webhooks : undefined,
+    rules: ruleFlags(values),
   };
   return {
     urls,
@@ -299,6 +308,7 @@ function commandLineSettings(
     history: values.history as string | undefined,
     retainMs: positiveDuration(values.retain as string | undefined, '--retain'),
     hookTimeoutMs: positiveDuration(values['hook-timeout'] as string | undefined, '--hook-timeout'),
+    groupWaitMs: durationFlag(values['group-wait'] as string | undefined, '--group-wait'),
     serve: values.serve === undefined ? undefined : listenAddress(values.serve as string),
   };
 }
@@ -318,6 +328,39 @@ function customWords(flags: string[] | undefined): Map<string, Level> | undefine
     words.set(flag.slice(0, cut), level);
   }
   return words;
+}
+
+/**
+ * `--when 'EXPR'` (critical), `--warn-when 'EXPR'`, `--notify 'EXPR'`, each optionally named
+ * `NAME: EXPR`; unnamed ones are `when-1`, `warn-when-1`, `notify-1`, … Checked here, so a bad
+ * rule is a usage error naming the flag and the column.
+ */
+function ruleFlags(values: Record<string, unknown>): RuleSpec[] | undefined {
+  const specs: RuleSpec[] = [];
+  const flags = [
+    ['when', (name: string, text: string): RuleSpec => ({ name, when: text })],
+    ['warn-when', (name: string, text: string): RuleSpec => ({ name, when: text, severity: 'warning' })],
+    ['notify', (name: string, text: string): RuleSpec => ({ name, notify: text })],
+  ] as const;
+  for (const [flag, make] of flags) {
+    ((values[flag] as string[] | undefined) ?? []).forEach((argument, i) => {
+      const named = /^([A-Za-z0-9_][A-Za-z0-9_-]*):\s(.*)$/s.exec(argument);
+      const spec = named ? make(named[1], named[2]) : make(`${flag}-${i + 1}`, argument);
+      if (specs.some((other) => other.name === spec.name))
+        throw new UsageError(`--${flag}: the rule name "${spec.name}" is used twice`);
+      try {
+        compileRules([spec]);
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+        const offset = named ? named[0].length - named[2].length : 0;
+        throw new UsageError(
+          `--${flag}: column ${error.column + offset}: expected ${error.expected}, found ${error.found}`,
+        );
+      }
+      specs.push(spec);
+    });
+  }
+  return specs.length > 0 ? specs : undefined;
 }
 
 /** The command line's credentials, undefined when none are given (a file's targets keep theirs). */

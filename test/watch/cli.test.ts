@@ -162,6 +162,9 @@ describe('statuskit watch', () => {
       `printf '%s|%s|%s|%s|%s\\n' "$STATUSKIT_TARGET" "$STATUSKIT_URL" "$STATUSKIT_FROM" "$STATUSKIT_TO" "$STATUSKIT_AT" >> ${hookFile}`,
       '--webhook',
       `${receiverBase}/hook`,
+      // Each transition on its own, at once (notifications are gathered for 10 s by default).
+      '--group-wait',
+      '0s',
     ]);
     await watch.waitForLog((l) => l.msg === 'flip is ok', 'the first observation');
     // One critical answer between good ones: below --fail-after 2, it must not become a transition.

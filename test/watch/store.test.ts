@@ -92,10 +92,10 @@ describe('history store', () => {
     for (const time of [1000, 2000, 3000, 4000]) {
       store.record(sample(time, 'ok'), 'u', { level: 'ok', since: 1000, streak: 0 }, { at: time, to: 'ok' });
     }
-    expect(store.prune(2500)).toEqual({ samples: 2, transitions: 2 });
+    expect(store.prune(2500)).toEqual({ samples: 2, transitions: 2, changes: 0 });
     expect(store.count('samples')).toBe(2);
     expect(store.loadStates().get('api')?.level).toBe('ok');
-    expect(store.prune(2500)).toEqual({ samples: 0, transitions: 0 });
+    expect(store.prune(2500)).toEqual({ samples: 0, transitions: 0, changes: 0 });
   });
 
   it('feeds availability and the history report', () => {

@@ -1,0 +1,44 @@
+/**
+ * The watcher's own maintenance windows (`maintenance:` in the config): one-off or recurring in a
+ * time zone, resolved and scheduled by src/maintenance (the same windows a status serves), with
+ * the targets they cover as the windows' components. A pure question of the time: which window,
+ * if any, covers a target at `now`.
+ */
+import { type Occurrence, stateAt } from '../maintenance/schedule.js';
+import {
+  type MaintenanceWindow,
+  type RecurringWindow,
+  resolveRecurring,
+  resolveWindow,
+} from '../maintenance/window.js';
+import { type WindowConfig, windowInput } from './config-fields.js';
+
+export interface WatchWindows {
+  /** The window in progress that covers the target, if any. */
+  activeFor(target: string, now: number): Occurrence | undefined;
+  /** Equal configurations compare equal (a reload keeps them). */
+  readonly configured: readonly WindowConfig[];
+}
+
+export const NO_WINDOWS: WatchWindows = { activeFor: () => undefined, configured: [] };
+
+export function watchWindows(configured: readonly WindowConfig[] = [], now = Date.now()): WatchWindows {
+  if (configured.length === 0) return NO_WINDOWS;
+  const once: MaintenanceWindow[] = [];
+  const recurring: RecurringWindow[] = [];
+  for (const window of configured) {
+    const input = windowInput(window);
+    const components = window.targets ?? 'all';
+    if ('recurring' in input) recurring.push(resolveRecurring({ ...input.recurring, components }));
+    else once.push(resolveWindow({ ...input.once, components }, now));
+  }
+  return {
+    configured,
+    activeFor(target, at) {
+      const { active } = stateAt(at, once, recurring, new Set(), 0);
+      return active.find(
+        (occurrence) => occurrence.components === 'all' || occurrence.components.includes(target),
+      );
+    },
+  };
+}
