@@ -54,9 +54,13 @@ const WATCH_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
   target: { type: 'string' },
   since: { type: 'string' },
+  sample: { type: 'string' },
+  previous: { type: 'string' },
+  status: { type: 'string' },
+  time: { type: 'string' },
 };
 
-const HISTORY_ONLY = ['target', 'since'];
+const HISTORY_ONLY = ['target', 'since', 'sample', 'previous', 'status', 'time'];
 const HISTORY_OPTIONS = new Set([
   'history',
   'config',
@@ -74,8 +78,14 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   try {
     const { values, positionals } = ctx.parse(WATCH_OPTIONS);
     if (positionals[0] === 'history') return await historyCommand(ctx, values, positionals.slice(1));
+    if (positionals[0] === 'test' || positionals[0] === 'replay') {
+      const { replayCommand, testCommand } = await import('./watch-rules.js');
+      const command = positionals[0] === 'test' ? testCommand : replayCommand;
+      return await command(ctx, values, positionals.slice(1), (file) => readPlan(ctx, file));
+    }
     for (const option of HISTORY_ONLY) {
-      if (values[option] !== undefined) throw new UsageError(`--${option} applies to "watch history" only`);
+      if (values[option] !== undefined)
+        throw new UsageError(`--${option} applies to "watch history", "watch test" or "watch replay" only`);
     }
     if (values.json && !once) throw new UsageError('--json applies to --once and "watch history"');
     return await watchTargets(ctx, values, positionals, once);
@@ -238,6 +248,18 @@ async function historyCommand(
     return 1;
   } finally {
     store?.close();
+  }
+}
+
+/** A config file alone as a plan (watch test / replay), `'invalid'` once its problems are logged. */
+async function readPlan(ctx: CommandContext, file: string): Promise<WatchPlan | 'invalid'> {
+  const config = await readConfig(ctx, file);
+  if (config === 'invalid' || config === undefined) return 'invalid';
+  try {
+    return planWatch({ urls: [], layer: {}, offline: true }, config);
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

@@ -40,6 +40,8 @@ export interface CommandLineSettings {
   hookTimeoutMs?: number;
   groupWaitMs?: number;
   serve?: ListenAddress;
+  /** `watch test` / `watch replay`: nothing is polled nor served. */
+  offline?: boolean;
 }
 
 /** Notifications wait this long by default to gather what fails together. */
@@ -83,7 +85,7 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
   if (targets.length === 0) throw new PlanError('nothing to watch: give URLs, or --config FILE with targets');
   const serve = cli.serve ?? serveOf(config?.serve);
   const pushed = targets.filter((target) => target.source.kind === 'push');
-  if (pushed.length > 0 && !serve) {
+  if (pushed.length > 0 && !serve && !cli.offline) {
     throw new PlanError(
       `push targets (${pushed.map((t) => t.name).join(', ')}) are pinged on --serve: give --serve [HOST:]PORT or serve in the file`,
     );

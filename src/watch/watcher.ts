@@ -278,9 +278,9 @@ export class Watcher {
   /** The rules' part of a sample: what replay and a restart need, nothing when there is nothing. */
   private sampleValues(target: WatchTarget, assessment: Assessment | undefined): SampleValues | undefined {
     if (!assessment) return undefined;
-    const values: SampleValues = {};
+    // The base judgement marks a judged answer (replay runs new rules only over those).
+    const values: SampleValues = { base: assessment.base };
     if (target.rules.rules.length > 0) {
-      values.base = assessment.base;
       values.recorded = assessment.recorded;
       const failed = assessment.verdicts.filter((v) => v.kind === 'condition' && v.verdict !== 'pass');
       if (failed.length > 0) {
@@ -296,7 +296,7 @@ export class Watcher {
     const ping = target.source.kind === 'push' ? this.board.last(target.name) : undefined;
     if (ping)
       values.ping = { at: ping.at, level: ping.level, ...(ping.message ? { message: ping.message } : {}) };
-    return Object.keys(values).length > 0 ? values : undefined;
+    return values;
   }
 
   /**
