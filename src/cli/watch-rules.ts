@@ -14,10 +14,37 @@ import { type CommandContext, UsageError } from './context.js';
 /** The config merged into a plan (its problems already logged), or `'invalid'`. */
 export type PlanReader = (file: string) => Promise<WatchPlan | 'invalid'>;
 
-const TEST_OPTIONS = new Set(['config', 'sample', 'previous', 'target', 'status', 'time', 'json', 'quiet', 'log', 'help', 'version']);
-const REPLAY_OPTIONS = new Set(['config', 'history', 'since', 'target', 'json', 'quiet', 'log', 'help', 'version']);
+const TEST_OPTIONS = new Set([
+  'config',
+  'sample',
+  'previous',
+  'target',
+  'status',
+  'time',
+  'json',
+  'quiet',
+  'log',
+  'help',
+  'version',
+]);
+const REPLAY_OPTIONS = new Set([
+  'config',
+  'history',
+  'since',
+  'target',
+  'json',
+  'quiet',
+  'log',
+  'help',
+  'version',
+]);
 
-function refuseOthers(values: Record<string, unknown>, allowed: ReadonlySet<string>, command: string, extra: string[]) {
+function refuseOthers(
+  values: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+  command: string,
+  extra: string[],
+) {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   for (const option of Object.keys(values)) {
     if (!allowed.has(option)) throw new UsageError(`--${option} does not apply to "watch ${command}"`);
@@ -30,10 +57,17 @@ function required(values: Record<string, unknown>, option: string, command: stri
   return value;
 }
 
-function chosen(plan: WatchPlan, name: string | undefined, fallback: (t: WatchTarget) => boolean): WatchTarget[] {
+function chosen(
+  plan: WatchPlan,
+  name: string | undefined,
+  fallback: (t: WatchTarget) => boolean,
+): WatchTarget[] {
   if (name !== undefined) {
     const target = plan.targets.find((t) => t.name === name);
-    if (!target) throw new UsageError(`--target: no target "${name}" (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+    if (!target)
+      throw new UsageError(
+        `--target: no target "${name}" (targets: ${plan.targets.map((t) => t.name).join(', ')})`,
+      );
     return [target];
   }
   const some = plan.targets.filter(fallback);
@@ -56,17 +90,22 @@ export async function testCommand(
     try {
       return await readFile(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new UsageError(
+        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   };
   const sample = { body: await read(sampleFile), status, time };
-  const previous = values.previous === undefined ? undefined : { body: await read(values.previous as string), status, time };
+  const previous =
+    values.previous === undefined ? undefined : { body: await read(values.previous as string), status, time };
   const plan = await readPlan(config);
   if (plan === 'invalid') return 2;
   const { testJson, testTarget, testText } = await import('../watch/rule-test.js');
   const targets = chosen(plan, values.target as string | undefined, (t) => t.rules.rules.length > 0);
   const results = targets.map((target) => testTarget(target, sample, previous));
-  ctx.display(values.json ? `${JSON.stringify(testJson(results), null, 2)}\n` : testText(results, sampleFile));
+  ctx.display(
+    values.json ? `${JSON.stringify(testJson(results), null, 2)}\n` : testText(results, sampleFile),
+  );
   return results.every((result) => result.assessment.level === 'ok') ? 0 : 1;
 }
 
@@ -83,7 +122,8 @@ export async function replayCommand(
   const plan = await readPlan(config);
   if (plan === 'invalid') return 2;
   const file = (values.history as string | undefined) ?? plan.history;
-  if (file === undefined) throw new UsageError('watch replay: --history FILE is required (or history in the config)');
+  if (file === undefined)
+    throw new UsageError('watch replay: --history FILE is required (or history in the config)');
   const end = Date.now();
   const start = end - sinceMs;
   let store: HistoryStore | undefined;
@@ -93,7 +133,9 @@ export async function replayCommand(
     const { replayJson, replayText } = await import('../watch/replay-report.js');
     store = HistoryStore.openForReading(file);
     const stored = new Set(store.targets().map((t) => t.name));
-    const targets = chosen(plan, values.target as string | undefined, () => true).filter((t) => stored.has(t.name));
+    const targets = chosen(plan, values.target as string | undefined, () => true).filter((t) =>
+      stored.has(t.name),
+    );
     const history = store;
     const report = {
       config,

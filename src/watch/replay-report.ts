@@ -24,7 +24,14 @@ export function replayText(report: ReplayReport): string {
   if (report.targets.length === 0) return `${lines.join('\n')}no samples of these targets in this window\n`;
   lines.push(
     formatTable(
-      ['TARGET', 'SAMPLES', 'INCIDENTS NOW', 'INCIDENTS REPLAYED', 'NOTIFICATIONS NOW', 'NOTIFICATIONS REPLAYED'],
+      [
+        'TARGET',
+        'SAMPLES',
+        'INCIDENTS NOW',
+        'INCIDENTS REPLAYED',
+        'NOTIFICATIONS NOW',
+        'NOTIFICATIONS REPLAYED',
+      ],
       report.targets.map((t) => [
         t.target,
         String(t.samples),
@@ -35,17 +42,32 @@ export function replayText(report: ReplayReport): string {
       ]),
     ),
   );
-  const incidents = both(report, (outcome) => outcome.incidents, (i) => i.start);
+  const incidents = both(
+    report,
+    (outcome) => outcome.incidents,
+    (i) => i.start,
+  );
   lines.push('', 'INCIDENTS');
   if (incidents.length === 0) lines.push('none');
   else
     lines.push(
       formatTable(
         ['RULES', 'TARGET', 'START', 'END', 'LEVEL', 'MESSAGE'],
-        incidents.map(([source, i]) => [source, i.target, formatTime(i.start), i.end === undefined ? '(open)' : formatTime(i.end), i.worst, i.message ?? '']),
+        incidents.map(([source, i]) => [
+          source,
+          i.target,
+          formatTime(i.start),
+          i.end === undefined ? '(open)' : formatTime(i.end),
+          i.worst,
+          i.message ?? '',
+        ]),
       ),
     );
-  const notifications = both(report, (outcome) => outcome.notifications, (n) => n.time);
+  const notifications = both(
+    report,
+    (outcome) => outcome.notifications,
+    (n) => n.time,
+  );
   lines.push('', 'NOTIFICATIONS');
   if (notifications.length === 0) lines.push('none');
   else
@@ -57,7 +79,8 @@ export function replayText(report: ReplayReport): string {
     );
   const notes = report.targets.flatMap((t) =>
     Object.entries(t.missing).map(
-      ([key, count]) => `note: ${t.target}: ${key} was not recorded in ${count} of ${t.samples} samples (no rule read it then): replayed as unknown`,
+      ([key, count]) =>
+        `note: ${t.target}: ${key} was not recorded in ${count} of ${t.samples} samples (no rule read it then): replayed as unknown`,
     ),
   );
   if (notes.length > 0) lines.push('', ...notes);
@@ -65,7 +88,11 @@ export function replayText(report: ReplayReport): string {
 }
 
 /** Both rule sets' items, by time, the recorded one first at equal times. */
-function both<T>(report: ReplayReport, pick: (outcome: TargetReplay['recorded']) => T[], time: (item: T) => number): [string, T][] {
+function both<T>(
+  report: ReplayReport,
+  pick: (outcome: TargetReplay['recorded']) => T[],
+  time: (item: T) => number,
+): [string, T][] {
   const all = report.targets.flatMap((t) => [
     ...pick(t.recorded).map((item) => [NOW, item] as [string, T]),
     ...pick(t.replayed).map((item) => [REPLAYED, item] as [string, T]),
@@ -75,7 +102,12 @@ function both<T>(report: ReplayReport, pick: (outcome: TargetReplay['recorded'])
 
 export function replayJson(report: ReplayReport): Record<string, unknown> {
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-  const incident = (i: Incident) => ({ start: iso(i.start), end: iso(i.end), level: i.worst, message: i.message ?? null });
+  const incident = (i: Incident) => ({
+    start: iso(i.start),
+    end: iso(i.end),
+    level: i.worst,
+    message: i.message ?? null,
+  });
   const notified = (n: Notified) => ({ time: iso(n.time), what: n.what, message: n.message ?? null });
   return {
     config: report.config,
@@ -85,8 +117,14 @@ export function replayJson(report: ReplayReport): Record<string, unknown> {
     targets: report.targets.map((t) => ({
       name: t.target,
       samples: t.samples,
-      now: { incidents: t.recorded.incidents.map(incident), notifications: t.recorded.notifications.map(notified) },
-      replayed: { incidents: t.replayed.incidents.map(incident), notifications: t.replayed.notifications.map(notified) },
+      now: {
+        incidents: t.recorded.incidents.map(incident),
+        notifications: t.recorded.notifications.map(notified),
+      },
+      replayed: {
+        incidents: t.replayed.incidents.map(incident),
+        notifications: t.replayed.notifications.map(notified),
+      },
       missing: t.missing,
     })),
   };

@@ -63,7 +63,8 @@ export function replayTarget(
   const mutedAt = new Set<number>();
   let state: TargetState | undefined;
   let announced: Level | undefined;
-  const replayedTransitions: { time: number; from: Level; to: Level; message?: string; muted: boolean }[] = [];
+  const replayedTransitions: { time: number; from: Level; to: Level; message?: string; muted: boolean }[] =
+    [];
   const notifications: Notified[] = [];
   let count = 0;
   for (const sample of samples) {
@@ -80,15 +81,34 @@ export function replayTarget(
     state = next.state;
     const transition = next.transition;
     if (transition?.from !== undefined) {
-      const muted = transition.to === 'maintenance' || (transition.from === 'maintenance' && transition.to === (announced ?? 'ok'));
-      replayedTransitions.push({ time: transition.at, from: transition.from, to: transition.to, message, muted });
+      const muted =
+        transition.to === 'maintenance' ||
+        (transition.from === 'maintenance' && transition.to === (announced ?? 'ok'));
+      replayedTransitions.push({
+        time: transition.at,
+        from: transition.from,
+        to: transition.to,
+        message,
+        muted,
+      });
       if (!muted) {
         announced = transition.to;
-        notifications.push({ target: target.name, time: transition.at, what: `${transition.from} -> ${transition.to}`, ...(message ? { message } : {}) });
+        notifications.push({
+          target: target.name,
+          time: transition.at,
+          what: `${transition.from} -> ${transition.to}`,
+          ...(message ? { message } : {}),
+        });
       }
     }
     if (level !== 'maintenance') {
-      for (const event of events) notifications.push({ target: target.name, time: sample.time, what: event.rule, message: event.explanation });
+      for (const event of events)
+        notifications.push({
+          target: target.name,
+          time: sample.time,
+          what: event.rule,
+          message: event.explanation,
+        });
     }
   }
   const recordedNotifications: Notified[] = [
@@ -100,7 +120,9 @@ export function replayTarget(
         what: t.from === undefined ? `is ${t.to}` : `${t.from} -> ${t.to}`,
         ...(t.message ? { message: t.message } : {}),
       })),
-    ...recordedChanges.filter((c) => !c.muted).map((c) => ({ target: c.target, time: c.time, what: c.rule, message: c.message })),
+    ...recordedChanges
+      .filter((c) => !c.muted)
+      .map((c) => ({ target: c.target, time: c.time, what: c.rule, message: c.message })),
   ].sort((a, b) => a.time - b.time);
   return {
     target: target.name,
@@ -113,7 +135,10 @@ export function replayTarget(
       notifications: recordedNotifications,
     },
     replayed: {
-      incidents: incidentsOf(target.name, replayedTransitions.map((t) => ({ time: t.time, to: t.to, message: t.message }))),
+      incidents: incidentsOf(
+        target.name,
+        replayedTransitions.map((t) => ({ time: t.time, to: t.to, message: t.message })),
+      ),
       notifications,
     },
     missing,
@@ -148,8 +173,13 @@ function rejudge(
     ...(base.message === undefined ? {} : { message: base.message }),
   });
   let assessment = assess(target, answer, base, known, recorded);
-  if (values.maintenance?.by === 'target' && target.targetMaintenance) assessment = inMaintenance(assessment, values.maintenance);
-  if (window) assessment = inMaintenance(assessment, { by: 'window', message: `maintenance window "${window.id}": ${window.message}` });
+  if (values.maintenance?.by === 'target' && target.targetMaintenance)
+    assessment = inMaintenance(assessment, values.maintenance);
+  if (window)
+    assessment = inMaintenance(assessment, {
+      by: 'window',
+      message: `maintenance window "${window.id}": ${window.message}`,
+    });
   for (const [key, value] of recorded) known.set(key, value);
   return {
     level: assessment.level,
@@ -164,7 +194,10 @@ function isSampleColumn(key: string): boolean {
 }
 
 /** Periods whose reported level was neither ok nor maintenance. */
-function incidentsOf(target: string, transitions: readonly { time: number; to: Level; message?: string }[]): Incident[] {
+function incidentsOf(
+  target: string,
+  transitions: readonly { time: number; to: Level; message?: string }[],
+): Incident[] {
   const incidents: Incident[] = [];
   let open: Incident | undefined;
   for (const t of transitions) {

@@ -102,7 +102,12 @@ export function reportText(report: HistoryReport): string {
       '',
       formatTable(
         ['TIME', 'TARGET', 'RULE', 'CHANGE'],
-        report.changes.map((c) => [formatTime(c.time), c.target, c.rule, `${c.message}${c.muted ? ' (muted)' : ''}`]),
+        report.changes.map((c) => [
+          formatTime(c.time),
+          c.target,
+          c.rule,
+          `${c.message}${c.muted ? ' (muted)' : ''}`,
+        ]),
       ),
     );
   }

@@ -35,7 +35,8 @@ export function testTarget(target: WatchTarget, sample: SavedAnswer, previous?: 
 function judge(target: WatchTarget, sample: SavedAnswer, known: ReadonlyMap<string, Value>): Assessment {
   const status = sample.status ?? 200;
   if (target.source.kind === 'url' || target.source.kind === 'push') {
-    const base: Judgement = target.source.kind === 'url' ? judgeHttpAnswer(target, status, sample.body) : { level: 'ok' };
+    const base: Judgement =
+      target.source.kind === 'url' ? judgeHttpAnswer(target, status, sample.body) : { level: 'ok' };
     const answer = lazyAnswer(sample.body, {
       status,
       size: Buffer.byteLength(sample.body),
@@ -60,7 +61,9 @@ function judge(target: WatchTarget, sample: SavedAnswer, known: ReadonlyMap<stri
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(text) as unknown;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -81,7 +84,11 @@ export function testText(results: readonly TargetTest[], sampleName: string): st
   const blocks = results.map(({ target, assessment }) => {
     const lines = [`${target.name} (${target.displayUrl}) against ${sampleName}: ${assessment.level}`];
     const { base } = assessment;
-    const judged = target.readsWord ? (base.word === undefined ? 'no word' : `word ${JSON.stringify(base.word)}`) : 'HTTP code';
+    const judged = target.readsWord
+      ? base.word === undefined
+        ? 'no word'
+        : `word ${JSON.stringify(base.word)}`
+      : 'HTTP code';
     lines.push(`  ${'BASE'.padEnd(8)} ${judged}: ${base.level}${base.message ? ` (${base.message})` : ''}`);
     for (const verdict of assessment.verdicts) {
       if (verdict.kind === 'event') {

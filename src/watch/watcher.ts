@@ -44,6 +44,8 @@ export interface WatcherOptions extends WatcherSettings {
   store?: HistoryStore;
   /** The grouping's timers (tests drive them by hand). */
   timers?: Timers;
+  /** The clock push deadlines are judged by (tests move it). */
+  now?: () => number;
 }
 
 /** Entering maintenance needs no confirmation: the target (or a window) says so. */
@@ -87,9 +89,10 @@ export class Watcher {
   private readonly grouper: NotificationGrouper;
   private windows: WatchWindows;
   /** Pings of the push targets (`POST /push/<token>` on `--serve`). */
-  readonly board = new PushBoard();
+  readonly board: PushBoard;
 
   constructor(private readonly options: WatcherOptions) {
+    this.board = new PushBoard(options.now);
     this.board.configure(options.targets);
     const saved = this.savedStates();
     this.entries = options.targets.map((target) => this.entryOf(target, saved(target)));
@@ -397,7 +400,7 @@ export class Watcher {
     const entry: Entry = {
       view: { target, state, ...(last === undefined ? {} : { last }) },
       known,
-      runner: probeRunner(target, { previous: () => entry.known, board: this.board }),
+      runner: probeRunner(target, { previous: () => entry.known, board: this.board, now: this.options.now }),
     };
     if (state.level !== undefined) this.restoreValues(entry);
     return entry;

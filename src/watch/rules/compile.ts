@@ -148,10 +148,7 @@ function member(node: NodeOf<'member'>, context: Context): Compiled {
   const object = compile(node.object, context);
   // Header names are case-insensitive: they are stored in lower case.
   const key = isHeaders(node.object) ? node.key.toLowerCase() : node.key;
-  return path(node, [object], (scope) => {
-    const value = object.evaluate(scope);
-    return isObject(value) && Object.hasOwn(value, key) ? value[key] : UNKNOWN;
-  });
+  return path(node, [object], chainWalk(node, object) ?? ((scope) => memberOf(object.evaluate(scope), key)));
 }
 
 /** `a[0]`, `a[-1]` (from the end), `a["key"]`. */
@@ -162,19 +159,58 @@ function index(node: NodeOf<'index'>, context: Context): Compiled {
     fail(context, node.index, 'a number or a string in [ ]', describeType(at));
   }
   const lower = isHeaders(node.object);
-  return path(node, [object, at], (scope) => {
-    const value = object.evaluate(scope);
-    const key = at.evaluate(scope);
-    if (Array.isArray(value) && typeof key === 'number' && Number.isInteger(key)) {
-      const position = key < 0 ? value.length + key : key;
-      return position >= 0 && position < value.length ? value[position] : UNKNOWN;
-    }
-    if (isObject(value) && typeof key === 'string') {
-      const name = lower ? key.toLowerCase() : key;
-      return Object.hasOwn(value, name) ? value[name] : UNKNOWN;
-    }
-    return UNKNOWN;
-  });
+  return path(
+    node,
+    [object, at],
+    chainWalk(node, object) ??
+      ((scope) => {
+        const key = at.evaluate(scope);
+        return memberOf(object.evaluate(scope), lower && typeof key === 'string' ? key.toLowerCase() : key);
+      }),
+  );
+}
+
+/** The member `key` of a value: an object's own key, a list's position (negative from the end). */
+function memberOf(value: Value, key: Value): Value {
+  if (Array.isArray(value)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return UNKNOWN;
+    const position = key < 0 ? value.length + key : key;
+    return position >= 0 && position < value.length ? value[position] : UNKNOWN;
+  }
+  if (typeof key === 'string' && isObject(value) && Object.hasOwn(value, key)) return value[key];
+  return UNKNOWN;
+}
+
+/**
+ * A path whose steps are all constant (`body.a.b[0]`) walks in one closure from its root, instead
+ * of one call per step: most rules are such paths, and this is their whole cost.
+ */
+function chainWalk(node: Node, object: Compiled): ((scope: Scope) => Value) | undefined {
+  const keys: (string | number)[] = [];
+  let current: Node = node;
+  let rootCompiled: Compiled = object;
+  for (;;) {
+    if (current.kind === 'member')
+      keys.unshift(isHeaders(current.object) ? current.key.toLowerCase() : current.key);
+    else if (
+      current.kind === 'index' &&
+      (current.index.kind === 'number' || current.index.kind === 'string')
+    ) {
+      const key = current.index.value;
+      keys.unshift(isHeaders(current.object) && typeof key === 'string' ? key.toLowerCase() : key);
+    } else return undefined;
+    const parent = current.object;
+    if (parent.kind === 'name') break;
+    if (parent.kind !== 'member' && parent.kind !== 'index') return undefined;
+    current = parent;
+    rootCompiled = rootCompiled.children[0];
+  }
+  const root = rootCompiled;
+  return (scope) => {
+    let value = root.evaluate(scope);
+    for (let i = 0; i < keys.length && value !== UNKNOWN; i++) value = memberOf(value, keys[i]);
+    return value;
+  };
 }
 
 function isHeaders(node: Node): boolean {

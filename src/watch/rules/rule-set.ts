@@ -105,24 +105,25 @@ export function judgeRules(
   const failures: { severity: number; text: string }[] = [];
   for (const rule of set.rules) {
     const value = rule.compiled.evaluate(scope);
-    const base = { rule: rule.name, kind: rule.kind, severity: rule.severity };
     if (rule.kind === 'event') {
       const fired = value === true;
-      const verdict: RuleVerdict = fired
-        ? { ...base, verdict: 'fail', explanation: explainMet(rule.compiled, scope) }
-        : { ...base, verdict: 'pass' };
+      const verdict = verdictOf(
+        rule,
+        fired ? 'fail' : 'pass',
+        fired ? explainMet(rule.compiled, scope) : undefined,
+      );
       verdicts.push(verdict);
       if (fired) events.push(verdict);
       continue;
     }
     if (value === true) {
-      verdicts.push({ ...base, verdict: 'pass' });
+      verdicts.push(verdictOf(rule, 'pass'));
       continue;
     }
     const failed = value === false;
     const ruleLevel: Level = failed ? rule.severity : 'unknown';
     const explanation = explainUnmet(rule.compiled, scope);
-    verdicts.push({ ...base, verdict: failed ? 'fail' : 'unknown', explanation });
+    verdicts.push(verdictOf(rule, failed ? 'fail' : 'unknown', explanation));
     failures.push({ severity: SEVERITY[ruleLevel], text: `${rule.name}: ${explanation}` });
     if (SEVERITY[ruleLevel] > SEVERITY[level]) level = ruleLevel;
   }
@@ -134,6 +135,12 @@ export function judgeRules(
     messages: failures.map((f) => f.text),
     recorded: recordValues(set, scope),
   };
+}
+
+function verdictOf(rule: CompiledRule, verdict: Verdict, explanation?: string): RuleVerdict {
+  const out: RuleVerdict = { rule: rule.name, kind: rule.kind, severity: rule.severity, verdict };
+  if (explanation !== undefined) out.explanation = explanation;
+  return out;
 }
 
 function recordValues(set: RuleSet, scope: Scope): Record<string, Value> {
