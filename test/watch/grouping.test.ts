@@ -46,7 +46,10 @@ function manualTimers() {
       if (at >= 0) pending.splice(at, 1);
     },
   };
-  return { timers, pending, fire: () => pending.splice(0).forEach((entry) => entry.callback()) };
+  const fire = () => {
+    for (const entry of pending.splice(0)) entry.callback();
+  };
+  return { timers, pending, fire };
 }
 
 describe('grouping', () => {
