@@ -16,7 +16,7 @@ import {
   type WindowInput,
 } from '../maintenance/window.js';
 import { RuleError } from './rules/parse.js';
-import { compileRules, RULE_SEVERITIES, type RuleSpec } from './rules/rule-set.js';
+import { compileRules, RULE_SEVERITIES, type RuleSeverity, type RuleSpec } from './rules/rule-set.js';
 import { isTargetName } from './target.js';
 
 /**
@@ -28,7 +28,8 @@ const ruleEntry = z.union([
   z.strictObject({
     when: z.string().optional(),
     notify: z.string().optional(),
-    severity: z.enum(RULE_SEVERITIES).optional(),
+    // Checked with the rest of the rule, so every rule's problems are listed at once.
+    severity: z.string().optional(),
   }),
 ]);
 
@@ -72,7 +73,13 @@ function specOf(
     if (severity !== undefined) problem('an event rule (notify) has no severity', ['severity']);
     return { name, notify };
   }
-  return { name, when: when!, ...(severity ? { severity } : {}) };
+  if (severity !== undefined && !(RULE_SEVERITIES as readonly string[]).includes(severity)) {
+    problem(`expected a severity among ${RULE_SEVERITIES.join(', ')}, got ${JSON.stringify(severity)}`, [
+      'severity',
+    ]);
+    return undefined;
+  }
+  return { name, when: when!, ...(severity ? { severity: severity as RuleSeverity } : {}) };
 }
 
 export const CHECK_KINDS = Object.keys(checkKinds) as (keyof typeof checkKinds)[];

@@ -93,18 +93,33 @@ function unknownReasons(compiled: Compiled, scope: Scope): string[] {
   }
 }
 
-/** `body.a.b is missing`, saying why when the path stops at something that has no members. */
+/**
+ * `body.a.b is missing`, saying where the path broke when it is not at its last step
+ * (`body.a.b is missing (body has no "a")`), or what it ran into (`body.text is a string`).
+ */
 function missing(compiled: Compiled, scope: Scope): string {
+  const text = print(compiled.node);
+  const broke = breakOf(compiled, scope);
+  if (broke.node.kind === 'name')
+    return broke.node.name === 'body' ? 'body is missing (the answer is not JSON)' : `${text} is missing`;
+  const container = broke.children[0];
+  const value = container.evaluate(scope);
+  if (!isObject(value) && !Array.isArray(value))
+    return `${text} is missing (${print(container.node)} is ${typeName(value)})`;
+  if (broke === compiled) return `${text} is missing`;
+  const step =
+    broke.node.kind === 'member'
+      ? JSON.stringify(broke.node.key)
+      : print(broke.node.kind === 'index' ? broke.node.index : broke.node);
+  return `${text} is missing (${print(container.node)} has no ${step})`;
+}
+
+/** The first step of a path that is unknown: its container is known, or it is the root. */
+function breakOf(compiled: Compiled, scope: Scope): Compiled {
   const { node } = compiled;
-  const text = print(node);
-  if (node.kind === 'name')
-    return node.name === 'body' ? 'body is missing (the answer is not JSON)' : `${text} is missing`;
-  const object = compiled.children[0];
-  const container = object.evaluate(scope);
-  if (isUnknown(container)) return missing(object, scope);
-  if (!isObject(container) && !Array.isArray(container))
-    return `${text} is missing (${print(object.node)} is ${typeName(container)})`;
-  return `${text} is missing`;
+  if (node.kind !== 'member' && node.kind !== 'index') return compiled;
+  const container = compiled.children[0];
+  return isUnknown(container.evaluate(scope)) ? breakOf(container, scope) : compiled;
 }
 
 function predicateUnknown(compiled: Compiled, scope: Scope): string[] {
