@@ -234,7 +234,7 @@ targets:
       '^$',
     ];
     expect(lines).toHaveLength(expected.length);
-    lines.forEach((line, i) => expect(line).toMatch(new RegExp(expected[i])));
+    for (const [i, line] of lines.entries()) expect(line).toMatch(new RegExp(expected[i]));
     latency = 100;
   });
 });
