@@ -13,6 +13,8 @@ export interface TransitionEvent {
   durationMs: number;
   /** Epoch ms. */
   at: number;
+  /** The rules that failed (or were unknown), each with what was seen and what was expected. */
+  rules?: readonly { rule: string; severity: string; verdict: string; explanation?: string }[];
 }
 
 /** The JSON a webhook receives. */
@@ -28,6 +30,7 @@ export function eventBody(event: TransitionEvent): Record<string, unknown> {
     httpCode: event.httpCode ?? null,
     durationMs: event.durationMs,
     at: new Date(event.at).toISOString(),
+    ...(event.rules ? { rules: event.rules } : {}),
   };
 }
 

@@ -351,6 +351,7 @@ export class Watcher {
       httpCode: sample.httpCode,
       durationMs: sample.durationMs,
       at: transition.at,
+      ...(sample.values?.failed ? { rules: sample.values.failed } : {}),
     };
     this.grouper.add({ kind: 'transition', target, event });
   }

@@ -4,8 +4,10 @@
  * watcher's real `--serve` server for push targets. Polls are driven with `pollAll()`, so nothing
  * waits on a clock.
  */
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -475,5 +477,64 @@ describe('rules in a watcher', () => {
       level: 'unknown',
       message: 'code: body is missing (the answer is not JSON)',
     });
+  });
+
+  it("reads an https target's certificate: cert.daysLeft below 14 fails, explained", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'statuskit-rules-tls-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '10',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"UP"}');
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const { port } = tls.address() as AddressInfo;
+    try {
+      const { watcher } = watcherOf({
+        groupWait: '0s',
+        targets: {
+          api: {
+            url: `https://127.0.0.1:${port}/status`,
+            insecure: true,
+            path: 'status',
+            rules: {
+              certificate: 'cert.daysLeft >= 14',
+              trusted: { when: 'cert.trusted', severity: 'warning' },
+            },
+          },
+        },
+      });
+      const [view] = await watcher.pollAll();
+      await watcher.stop(1000);
+      expect(view.last).toMatchObject({
+        level: 'critical',
+        word: 'UP',
+        message: expect.stringMatching(
+          /^certificate: cert.daysLeft = 9\.9, expected >= 14; trusted: cert.trusted = false, expected true$/,
+        ),
+      });
+    } finally {
+      tls.closeAllConnections();
+      tls.close();
+    }
   });
 });
