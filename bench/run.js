@@ -12,6 +12,7 @@ const BENCHES = {
   limits: ['bench/limits/decision.ts', 'bench/limits/full-store.ts'],
   live: ['bench/live/broadcast.ts'],
   agent: ['bench/agent/startup.ts', 'bench/agent/throughput.ts', 'bench/vitals/snapshot.ts'],
+  watch: ['bench/watch/rules.ts', 'bench/watch/fuzz.ts'],
 };
 
 const wanted = process.argv.slice(2);

@@ -35,7 +35,7 @@ const document = {
               successes: meter(i + 1),
               errors: meter(i),
               ignored: meter(2),
-              errorsByBot: Object.fromEntries(Array.from({ length: 40 }, (_, b) => [`bot-${b}`, b * i])),
+              errorsByBot: Object.fromEntries(Array.from({ length: 46 }, (_, b) => [`bot-${b}`, b * i])),
               fiveMinuteErrorsRatio: 0.01 * i,
             },
           },

@@ -9,15 +9,11 @@ import { checkKinds, createCheck } from '../checks/registry.js';
 import type { ConfigProblem } from '../config/errors.js';
 import { formatPath } from '../config/errors.js';
 import { duration, WHOLE_MESSAGE } from '../config/fields.js';
-import {
-  type RecurringInput,
-  resolveRecurring,
-  resolveWindow,
-  type WindowInput,
-} from '../maintenance/window.js';
+import { resolveRecurring, resolveWindow } from '../maintenance/window.js';
 import { RuleError } from './rules/parse.js';
 import { compileRules, RULE_SEVERITIES, type RuleSeverity, type RuleSpec } from './rules/rule-set.js';
 import { isTargetName } from './target.js';
+import { type WindowConfig, windowInput } from './windows.js';
 
 /**
  * `rules: { errors: "body.ratio < 0.05" }`, or with a severity, or an event:
@@ -117,19 +113,6 @@ export const windowField = z.strictObject({
   /** Target names, or `all` (default). */
   targets: z.union([z.literal('all'), z.array(z.string()).min(1)]).optional(),
 });
-
-export type WindowConfig = z.output<typeof windowField>;
-
-export function isRecurring(window: WindowConfig): boolean {
-  return window.cron !== undefined || window.weekly !== undefined || window.daily !== undefined;
-}
-
-/** The window as src/maintenance resolves it (its own checks, its own messages). */
-export function windowInput(window: WindowConfig): { recurring: RecurringInput } | { once: WindowInput } {
-  const { targets: _targets, ...rest } = window;
-  if (isRecurring(window)) return { recurring: rest as RecurringInput };
-  return { once: rest as WindowInput };
-}
 
 /** Problems the schema alone cannot see: targets named by `dependsOn` and windows, cycles, windows. */
 export function crossProblems(raw: Record<string, unknown>): ConfigProblem[] {

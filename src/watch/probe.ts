@@ -11,7 +11,6 @@
  *
  * Then the answer is judged whole (assess.ts): base judgement, rules, the target's maintenance.
  */
-import { createCheck } from '../checks/registry.js';
 import { certificateOutcome } from '../checks/tls.js';
 import { fetchDocument } from '../client/fetch-document.js';
 import type { HttpResponse, ServerCertificate } from '../client/http.js';
@@ -95,8 +94,15 @@ function certificateFields(certificate: ServerCertificate): Record<string, unkno
 function checkProbe(target: WatchTarget, context: ProbeContext): CheckFunction & { close?(): Promise<void> } {
   if (target.source.kind !== 'check') throw new Error('not a check target');
   const { check: kind, options } = target.source;
-  const check = createCheck(kind, options) as CheckFunction & { close?(): Promise<void> };
-  const run: CheckFunction & { close?(): Promise<void> } = async (ctx): Promise<CheckOutcome> => {
+  type Closable = CheckFunction & { close?(): Promise<void> };
+  // The registry (every check kind) loads with the first check target's first poll, not with `watch`.
+  let loading: Promise<Closable> | undefined;
+  const load = () =>
+    (loading ??= import('../checks/registry.js').then(
+      ({ createCheck }) => createCheck(kind, options) as Closable,
+    ));
+  const run: Closable = async (ctx): Promise<CheckOutcome> => {
+    const check = await load();
     const started = performance.now();
     const result = normalize(await check(ctx));
     const time = Math.round(performance.now() - started);
@@ -114,7 +120,9 @@ function checkProbe(target: WatchTarget, context: ProbeContext): CheckFunction &
     });
     return outcomeOf(target, assess(target, answer, base, context.previous()), {});
   };
-  if (check.close) run.close = () => check.close!();
+  run.close = async () => {
+    if (loading) await (await loading).close?.();
+  };
   return run;
 }
 

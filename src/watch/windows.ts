@@ -7,11 +7,38 @@
 import { type Occurrence, stateAt } from '../maintenance/schedule.js';
 import {
   type MaintenanceWindow,
+  type RecurringInput,
   type RecurringWindow,
   resolveRecurring,
   resolveWindow,
+  type WindowInput,
 } from '../maintenance/window.js';
-import { type WindowConfig, windowInput } from './config-fields.js';
+
+/** A window as the config writes it (config-fields.ts validates it). */
+export interface WindowConfig {
+  id?: string;
+  message?: string;
+  start?: string | number;
+  end?: string | number;
+  cron?: string;
+  weekly?: { day: string; at: string };
+  daily?: { at: string };
+  timeZone?: string;
+  duration?: string;
+  /** Target names, or `all` (default). */
+  targets?: 'all' | string[];
+}
+
+export function isRecurring(window: WindowConfig): boolean {
+  return window.cron !== undefined || window.weekly !== undefined || window.daily !== undefined;
+}
+
+/** The window as src/maintenance resolves it (its own checks, its own messages). */
+export function windowInput(window: WindowConfig): { recurring: RecurringInput } | { once: WindowInput } {
+  const { targets: _targets, ...rest } = window;
+  if (isRecurring(window)) return { recurring: rest as RecurringInput };
+  return { once: rest as WindowInput };
+}
 
 export interface WatchWindows {
   /** The window in progress that covers the target, if any. */
