@@ -246,7 +246,7 @@ describe('statuskit watch', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/TARGET\s+AVAILABILITY/);
     // The last sample speaks for up to three intervals after it, so the figure may have moved since.
-    expect(text.stdout).toMatch(/flip\s+\d+\.\d\d %\s+\S+\s+\S+\s+ok\s/);
+    expect(text.stdout).toMatch(/flip\s+\d+\.\d\d %\s+\S+\s+\S+\s+\S+\s+ok\s/);
     expect(text.stdout).toMatch(/\(start\)\s+ok/);
     expect(text.stdout).toMatch(/ok\s+critical\s+critical\s+503/);
     // Reading leaves no WAL files behind.

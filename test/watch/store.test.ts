@@ -116,7 +116,7 @@ describe('history store', () => {
       observedMs: 10_000,
     });
     const report = buildReport(store, window);
-    expect(reportText(report)).toMatch(/api\s+80\.00 %\s+8s\s+10s\s+ok/);
+    expect(reportText(report)).toMatch(/api\s+80\.00 %\s+8s\s+10s\s+0ms\s+ok/);
     expect(reportText(report)).toMatch(/ok\s+critical\s+DOWN\s+503\s+down for maintenance/);
     const json = reportJson(report) as { targets: Array<{ availability: { percent: number } }> };
     expect(json.targets[0].availability.percent).toBe(80);
