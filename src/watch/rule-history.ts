@@ -14,6 +14,7 @@ import type { Level } from '../model/levels.js';
 import type { MaintenanceMark } from './assess.js';
 import type { Judgement } from './judge.js';
 import type { Database, Statement } from './sqlite.js';
+import type { Sample } from './store.js';
 
 export const RULES_SCHEMA_VERSION = 2;
 
@@ -39,16 +40,8 @@ export interface ChangeRecord {
   muted: boolean;
 }
 
-/** A stored sample with what replay needs. */
-export interface RuleSample {
-  time: number;
-  target: string;
-  level: Level;
-  word?: string;
-  httpCode?: number;
-  durationMs: number;
-  message?: string;
-  intervalMs: number;
+/** A stored sample with what replay needs: its rule values always there (empty when none). */
+export interface RuleSample extends Omit<Sample, 'values'> {
   values: SampleValues;
 }
 

@@ -121,8 +121,21 @@ export class Watcher {
   }
 
   view(name: string): TargetView | undefined {
-    return this.entries.find((entry) => entry.view.target.name === name)?.view;
+    return this.entryNamed(name)?.view;
   }
+
+  /** By name, from a map rebuilt when the targets change (the grouping asks for many names). */
+  private entryNamed(name: string): Entry | undefined {
+    if (this.byName?.entries !== this.entries) {
+      this.byName = {
+        entries: this.entries,
+        map: new Map(this.entries.map((entry) => [entry.view.target.name, entry])),
+      };
+    }
+    return this.byName.map.get(name);
+  }
+
+  private byName: { entries: Entry[]; map: Map<string, Entry> } | undefined;
 
   /** Polls every target now and then on its interval, until `stop()`. */
   start(): void {
@@ -190,7 +203,7 @@ export class Watcher {
 
   /** Judges a target now (a push target that was just pinged), then on its interval again. */
   pollNow(name: string): void {
-    const entry = this.entries.find((candidate) => candidate.view.target.name === name);
+    const entry = this.entryNamed(name);
     if (!entry || this.stopped || !this.started) return;
     clearTimeout(entry.timer);
     this.schedule(entry, 0);
