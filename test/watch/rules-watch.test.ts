@@ -12,7 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as dydu from '../../examples/dydu/server.js';
+import * as itgrix from '../../examples/itgrix/server.js';
 import * as wickson from '../../examples/wickson/server.js';
+import { httpRequest } from '../../src/client/http.js';
 import { createLogger } from '../../src/client/log.js';
 import { availability } from '../../src/watch/availability.js';
 import { validateWatchConfig } from '../../src/watch/config.js';
@@ -535,6 +538,59 @@ describe('rules in a watcher', () => {
     } finally {
       tls.closeAllConnections();
       tls.close();
+    }
+  });
+
+  it('reads the seed examples: DYDU meters and Itgrix app_state becoming "stopped" (Digest)', async () => {
+    received.length = 0;
+    const [dyduSeed, itgrixSeed] = await Promise.all([dydu.start({ port: 0 }), itgrix.start({ port: 0 })]);
+    const { watcher, out } = watcherOf({
+      // The default groupWait: what one poll finds goes out together (pollAll sends it at its end).
+      webhook: `${hooks}/seeds`,
+      targets: {
+        dydu: {
+          url: dyduSeed.url,
+          path: 'status',
+          rules: {
+            errors: 'body.applications.servlet.requests.chatHttp.fiveMinuteErrorsRatio < 0.05',
+            apps: 'all(body.applications, it.status == "Ok")',
+          },
+        },
+        pbx: {
+          url: itgrixSeed.url,
+          auth: { user: 'admin', password: 'itgrix', digest: true },
+          path: 'app.master.general.app_status',
+          rules: { stopped: { notify: 'becomes(body.app.master.general.app_state, "stopped")' } },
+        },
+      },
+    });
+    try {
+      const first = await pollAndDeliver(watcher);
+      expect(first.map((v) => [v.target.name, v.last?.level])).toEqual([
+        ['dydu', 'ok'],
+        ['pbx', 'ok'],
+      ]);
+      const simulated = await httpRequest(`${new URL(itgrixSeed.url).origin}/admin/simulate?state=stopped`, {
+        method: 'POST',
+        digest: { username: 'admin', password: 'itgrix' },
+      });
+      expect(simulated.status).toBe(204);
+      const second = await pollAndDeliver(watcher);
+      // app_status turns Error (critical) and the event fires on app_state, in one message.
+      expect(second.find((v) => v.target.name === 'pbx')?.last?.level).toBe('critical');
+      expect(
+        out.find((line) => line.msg === 'pbx: body.app.master.general.app_state became "stopped" (was "")'),
+      ).toMatchObject({
+        rule: 'stopped',
+      });
+      expect(received.map((r) => r.body.event)).toEqual(['group']);
+      expect((received[0].body.events as { event: string }[]).map((e) => e.event)).toEqual([
+        'transition',
+        'change',
+      ]);
+    } finally {
+      await watcher.stop(1000);
+      await Promise.all([dyduSeed.close(), itgrixSeed.close()]);
     }
   });
 });
