@@ -88,9 +88,7 @@ export const checkOptions = z.record(z.string(), z.unknown());
 export const MIN_TOKEN_LENGTH = 16;
 
 export const pushField = z.strictObject({
-  token: z
-    .string()
-    .min(MIN_TOKEN_LENGTH, { message: `expected a token of at least ${MIN_TOKEN_LENGTH} characters` }),
+  token: z.string().min(MIN_TOKEN_LENGTH),
   /** How often the job pings. */
   period: duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' }),
   /** How late a ping may be before the target is critical. Default a tenth of the period, at least 1 minute. */
