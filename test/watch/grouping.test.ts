@@ -168,3 +168,37 @@ describe('grouping', () => {
     ]);
   });
 });
+
+describe('the component tree of a nested document', () => {
+  it('names the highest failing parts, each with the failing parts below it', async () => {
+    const { describeFailing, failingComponents } = await import('../../src/watch/components.js');
+    const document = {
+      status: 'critical',
+      components: {
+        api: { status: 'ok' },
+        storage: {
+          status: 'critical',
+          components: {
+            primary: { status: 'critical' },
+            replica: { status: 'warning' },
+            cache: { status: 'ok' },
+          },
+        },
+        search: { status: 'DOWN' },
+      },
+      data: { components: { mail: 'unavailable', web: 'operational' } },
+    };
+    expect(failingComponents(document)).toEqual([
+      { path: 'storage', level: 'critical', below: ['storage.primary', 'storage.replica'] },
+      { path: 'search', level: 'critical', below: [] },
+      { path: 'data.mail', level: 'critical', below: [] },
+    ]);
+    expect(describeFailing(failingComponents(document))).toBe(
+      'components down: storage (2 below: storage.primary, storage.replica), search, data.mail',
+    );
+    expect(describeFailing(failingComponents({ status: 'UP' }))).toBeUndefined();
+    // A hostile document is walked within bounds.
+    const deep = JSON.parse(`${'{"a":{"status":"DOWN","b":'.repeat(300)}1${'}}'.repeat(300)}`);
+    expect(failingComponents(deep)).toHaveLength(1);
+  });
+});

@@ -593,4 +593,38 @@ describe('rules in a watcher', () => {
       await Promise.all([dyduSeed.close(), itgrixSeed.close()]);
     }
   });
+
+  it('applies changed rules at a reload, keeping the level and the known values', async () => {
+    ratio = 0.03;
+    const config = (bound: number) => ({
+      groupWait: '0s',
+      targets: {
+        dydu: {
+          url: `${base}/dydu`,
+          rules: { errors: `body.applications.servlet.requests.chatHttp.fiveMinuteErrorsRatio < ${bound}` },
+        },
+      },
+    });
+    const { watcher } = watcherOf(config(0.05));
+    expect((await watcher.pollAll())[0].last?.level).toBe('ok');
+    const next = watcherOf(config(0.02)).plan;
+    const diff = watcher.reconfigure({
+      targets: next.targets,
+      retainMs: next.retainMs,
+      hooks: next.hooks,
+      groupWaitMs: 0,
+    });
+    expect(diff.changed.map((change) => [change.target.name, change.settings])).toEqual([
+      ['dydu', ['rules']],
+    ]);
+    const [view] = await watcher.pollAll();
+    await watcher.stop(1000);
+    expect(view.last).toMatchObject({
+      level: 'critical',
+      message:
+        'errors: body.applications.servlet.requests.chatHttp.fiveMinuteErrorsRatio = 0.03, expected < 0.02',
+    });
+    expect(view.state).toMatchObject({ level: 'critical' });
+    ratio = 0.01;
+  });
 });
