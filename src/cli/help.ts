@@ -119,7 +119,10 @@ Polls each target's status document and reads its status word (status, data.stat
 --by-http-code judges by the HTTP code alone. An unreachable target is critical, an unknown word
 unknown. On each change of level (debounced by --fail-after / --recover-after) it logs one line,
 runs --on-change and POSTs the transition to each --webhook, without delaying the polls.
-A URL may be named: api=https://api.example.com/health. Logs go to stderr.
+Rules (--when, --warn-when, --notify, or rules: in the file) judge anything the answer holds and
+explain each failure; notifications wait --group-wait to go out as one message per receiver.
+Targets of a config file may also be checks (check: tcp, dns, tls, postgres, ...) or push targets
+(a job POSTs to /push/<token> on --serve). A URL may be named: api=https://api.example.com/health. Logs go to stderr.
 
 Options:
       --interval DURATION    time between polls of a target (default 30s)
@@ -193,7 +196,8 @@ Examples:
   statuskit watch --config watch.yaml --once     # from cron or Nagios
   kill -HUP <pid>                                # reload watch.yaml
   statuskit watch history --history watch.db --since 7d --target api
-  statuskit watch https://dydu/status --when 'errors: body.applications.servlet.requests.chatHttp.fiveMinuteErrorsRatio < 0.05' \
+  statuskit watch https://dydu.example/status \\
+      --when 'errors: body.applications.servlet.requests.chatHttp.fiveMinuteErrorsRatio < 0.05' \\
       --warn-when 'time < 300ms' --notify 'changed(body.version)'
   statuskit watch test --config watch.yaml --sample answer.json
   statuskit watch replay --config new.yaml --since 30d
