@@ -266,7 +266,7 @@ export class Watcher {
       durationMs: result.durationMs,
       message,
       intervalMs: target.intervalMs,
-      values: this.sampleValues(target, assessment),
+      values: this.sampleValues(target, assessment, fields.assessment !== undefined),
     };
     const debounce = level === 'maintenance' ? IMMEDIATE : target.debounce;
     const { state, transition } = observe(entry.view.state, level, result.time, debounce);
@@ -292,10 +292,15 @@ export class Watcher {
   }
 
   /** The rules' part of a sample: what replay and a restart need, nothing when there is nothing. */
-  private sampleValues(target: WatchTarget, assessment: Assessment | undefined): SampleValues | undefined {
+  private sampleValues(
+    target: WatchTarget,
+    assessment: Assessment | undefined,
+    judged: boolean,
+  ): SampleValues | undefined {
     if (!assessment) return undefined;
-    // The base judgement marks a judged answer (replay runs new rules only over those).
-    const values: SampleValues = { base: assessment.base };
+    // The base judgement marks an answer that was judged (replay runs new rules only over those):
+    // an unreachable target inside a window has a mark but no answer.
+    const values: SampleValues = judged ? { base: assessment.base } : {};
     if (target.rules.rules.length > 0) {
       values.recorded = assessment.recorded;
       const failed = assessment.verdicts.filter((v) => v.kind === 'condition' && v.verdict !== 'pass');
