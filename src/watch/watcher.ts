@@ -74,6 +74,9 @@ interface Entry {
   known: Map<string, Value>;
   /** The level of the last transition notified: a maintenance that ends there is not news. */
   announced?: Level;
+  /** A poll is in flight; `again`: poll once more as soon as it ends (a push target was pinged). */
+  polling?: boolean;
+  again?: boolean;
 }
 
 export class Watcher {
@@ -205,6 +208,11 @@ export class Watcher {
   pollNow(name: string): void {
     const entry = this.entryNamed(name);
     if (!entry || this.stopped || !this.started) return;
+    // One poll at a time per target: a ping during a poll asks for another right after it.
+    if (entry.polling) {
+      entry.again = true;
+      return;
+    }
     clearTimeout(entry.timer);
     this.schedule(entry, 0);
   }
@@ -233,6 +241,7 @@ export class Watcher {
   /** One poll, then the next one: whatever happens here, the target keeps being polled. */
   private async poll(entry: Entry): Promise<void> {
     const started = Date.now();
+    entry.polling = true;
     try {
       const result = await entry.runner.run();
       if (this.stopped || entry.retired) return;
@@ -240,8 +249,12 @@ export class Watcher {
       this.prune();
     } catch (error) {
       this.options.log.error('poll failed', { target: entry.view.target.name, error: String(error) });
+    } finally {
+      entry.polling = false;
     }
-    this.schedule(entry, Math.max(0, entry.view.target.intervalMs - (Date.now() - started)));
+    const again = entry.again === true;
+    entry.again = false;
+    this.schedule(entry, again ? 0 : Math.max(0, entry.view.target.intervalMs - (Date.now() - started)));
   }
 
   private accept(entry: Entry, result: CheckResult): void {
