@@ -5,11 +5,13 @@
  * exception, a crash or a hang.
  */
 import { lazyAnswer } from '../../src/watch/rules/answer.js';
+import { OPERATORS } from '../../src/watch/rules/lexer.js';
 import { RuleError } from '../../src/watch/rules/parse.js';
 import { compileRules, judgeRules } from '../../src/watch/rules/rule-set.js';
 import { seededRandom } from './seeded-random.js';
 
 const TOKENS = [
+  ...OPERATORS,
   'body',
   'status',
   'time',
@@ -21,7 +23,6 @@ const TOKENS = [
   'level',
   'message',
   'it',
-  '.',
   '.a',
   '.b',
   '.list',
@@ -29,31 +30,10 @@ const TOKENS = [
   '[0]',
   '[-1]',
   '["a"]',
-  '[',
-  ']',
-  '(',
-  ')',
-  ',',
-  '==',
-  '!=',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  '=~',
-  '!~',
   'in',
   'not',
   'and',
   'or',
-  '&&',
-  '||',
-  '!',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
   '1',
   '0',
   '-0',

@@ -47,7 +47,7 @@ const UNITS: Record<string, { unit: Unit; factor: number }> = {
 };
 
 /** Longest first, so `<=` is not read as `<` then `=`. */
-const OPERATORS = [
+export const OPERATORS = [
   '==',
   '!=',
   '<=',
