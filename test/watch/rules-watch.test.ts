@@ -20,6 +20,7 @@ import { createLogger } from '../../src/client/log.js';
 import { availability } from '../../src/watch/availability.js';
 import { validateWatchConfig } from '../../src/watch/config.js';
 import { planWatch } from '../../src/watch/plan.js';
+import { buildReport, reportText } from '../../src/watch/report.js';
 import { serveWatcher } from '../../src/watch/status-server.js';
 import { HistoryStore } from '../../src/watch/store.js';
 import { Watcher } from '../../src/watch/watcher.js';
@@ -197,6 +198,12 @@ describe('rules in a watcher', () => {
       ]);
       expect(store.changes(0, 'dydu')).toMatchObject([{ rule: 'version', muted: false }]);
       expect(store.transitions(0, 'dydu')).toHaveLength(1);
+      // `watch history` lists the change after the transitions.
+      const text = reportText(buildReport(store, { start: 0, end: Date.now() + 1 }));
+      expect(text.trim().split('\n').slice(-2)).toEqual([
+        expect.stringMatching(/^TIME +TARGET +RULE +CHANGE$/),
+        expect.stringMatching(/^\S+Z +dydu +version +body\.version changed from "49\.2470" to "49\.2471"$/),
+      ]);
     } finally {
       await served.close();
       await watcher.stop(1000);
@@ -373,6 +380,9 @@ describe('rules in a watcher', () => {
         'unknown status word "sideways"; use ok, fail, …',
       ]);
       expect((await push(token, { method: 'POST', body: '{not json' })).status).toBe(400);
+      expect(
+        (await push(token, { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(20_000) }) })).status,
+      ).toBe(413);
       const ok = await push(token, {
         method: 'POST',
         body: JSON.stringify({ rows: 1200 }),
