@@ -460,6 +460,9 @@ function sampleJson(view: TargetView) {
     durationMs: last?.durationMs ?? null,
     message: last?.message ?? null,
     time: last ? new Date(last.time).toISOString() : null,
+    // Each failed or unknown rule with its explanation; why the target is in maintenance.
+    rules: last?.values?.failed ?? [],
+    maintenance: last?.values?.maintenance ?? null,
   };
 }
 

@@ -173,6 +173,26 @@ describe('rules on polled targets', () => {
     const [header, row] = result.stdout.trim().split('\n');
     expect(header).toMatch(/^TARGET +LEVEL +WORD +HTTP +TIME +MESSAGE$/);
     expect(row).toMatch(/^api +critical +200 +\d+ms +latency: body.latency = 700, expected < 500$/);
+    const json = await run([
+      'watch',
+      '--once',
+      '--json',
+      `api=${base}/`,
+      '--when',
+      'latency: body.latency < 500',
+    ]);
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({
+      level: 'critical',
+      rules: [
+        {
+          rule: 'latency',
+          severity: 'critical',
+          verdict: 'fail',
+          explanation: 'body.latency = 700, expected < 500',
+        },
+      ],
+      maintenance: null,
+    });
     latency = 100;
   });
 });
