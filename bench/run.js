@@ -13,6 +13,7 @@ const BENCHES = {
   live: ['bench/live/broadcast.ts'],
   agent: ['bench/agent/startup.ts', 'bench/agent/throughput.ts', 'bench/vitals/snapshot.ts'],
   cluster: ['bench/cluster/scope.ts'],
+  watch: ['bench/watch/rules.ts', 'bench/watch/fuzz.ts'],
 };
 
 const wanted = process.argv.slice(2);

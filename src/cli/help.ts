@@ -9,6 +9,8 @@ Commands:
   check URL          a Nagios / Icinga plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
   watch URL...       poll status APIs, react to transitions, keep a history
   watch history      transitions and availability from a watch history file
+  watch test         a config's rules against a saved answer, each verdict explained
+  watch replay       a config's rules over the stored samples: incidents and notifications
   config check FILE  validate a config file without serving
   config schema      print the config file's JSON Schema (for editor completion)
 
@@ -108,13 +110,19 @@ Examples:
   watch: `Usage: statuskit watch URL... [options]
        statuskit watch --config FILE [options]
        statuskit watch history --history FILE [--target NAME] [--since 24h] [--json]
+       statuskit watch test --config FILE --sample ANSWER [--previous ANSWER] [--target NAME]
+                            [--status CODE] [--time DURATION] [--json]
+       statuskit watch replay --config FILE [--history FILE] [--since 7d] [--target NAME] [--json]
 
 Polls each target's status document and reads its status word (status, data.status or --path; the
 --word words first, then any vocabulary: ok/Ko, UP/DOWN, pass/fail, operational...), or with
 --by-http-code judges by the HTTP code alone. An unreachable target is critical, an unknown word
 unknown. On each change of level (debounced by --fail-after / --recover-after) it logs one line,
 runs --on-change and POSTs the transition to each --webhook, without delaying the polls.
-A URL may be named: api=https://api.example.com/health. Logs go to stderr.
+Rules (--when, --warn-when, --notify, or rules: in the file) judge anything the answer holds and
+explain each failure; notifications wait --group-wait to go out as one message per receiver.
+Targets of a config file may also be checks (check: tcp, dns, tls, postgres, ...) or push targets
+(a job POSTs to /push/<token> on --serve). A URL may be named: api=https://api.example.com/health. Logs go to stderr.
 
 Options:
       --interval DURATION    time between polls of a target (default 30s)
@@ -125,6 +133,16 @@ Options:
                              critical; repeatable; --word =ok for the empty word
       --by-http-code         judge by the HTTP code alone: ok below 400, critical from 400 on
                              (no word is read; an error text in the body becomes the message)
+      --when 'EXPR'          a rule: the target is healthy when EXPR holds, critical when it does
+                             not, unknown when a path it reads is missing; 'NAME: EXPR' names
+                             it (repeatable). EXPR: body.a.b < 0.05, status == 200, time < 300ms,
+                             size, headers["x"], cert.daysLeft >= 14, == != < <= > >=, in, =~ /re/,
+                             len(), has(), any(LIST, it == "x"), all(), and, or, not
+      --warn-when 'EXPR'     the same, warning when it does not hold
+      --notify 'EXPR'        notify when EXPR becomes true, whatever the level:
+                             changed(body.version), becomes(body.app.state, "stopped")
+      --group-wait DURATION  gather notifications this long into one message per receiver
+                             (default 10s; 0s sends each at once)
       --fail-after N         consecutive worse polls before a target's level gets worse (default 1)
       --recover-after N      consecutive better polls before it gets better (default 1)
       --on-change CMD        run CMD (in /bin/sh) on each transition; the transition is in its
@@ -154,7 +172,12 @@ Authentication (for the URLs on the command line, not a config file's targets):
 History options:
       --history FILE         the history file (or the config's history)
       --target NAME          one target only
-      --since DURATION       the window, ending now (default 24h)
+      --since DURATION       the window, ending now (default 24h; replay: 7d)
+
+Test options (exit 0 when every target tested is ok, 1 otherwise):
+      --sample FILE          the saved answer's body (statuskit get URL --raw > answer.json)
+      --previous FILE        an earlier answer, for changed() and becomes()
+      --status CODE          its HTTP code (default 200); --time DURATION its response time
 
 SIGHUP (with --config) re-reads the file and applies the difference: unchanged targets keep their
 state, changed ones restart polling, removed ones stop, new ones start; an invalid file keeps the
@@ -173,6 +196,11 @@ Examples:
   statuskit watch --config watch.yaml --once     # from cron or Nagios
   kill -HUP <pid>                                # reload watch.yaml
   statuskit watch history --history watch.db --since 7d --target api
+  statuskit watch https://dydu.example/status \\
+      --when 'errors: body.applications.servlet.requests.chatHttp.fiveMinuteErrorsRatio < 0.05' \\
+      --warn-when 'time < 300ms' --notify 'changed(body.version)'
+  statuskit watch test --config watch.yaml --sample answer.json
+  statuskit watch replay --config new.yaml --since 30d
 `,
   config: `Usage: statuskit config check FILE | statuskit config schema
 

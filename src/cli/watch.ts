@@ -18,6 +18,8 @@ import {
   planWatch,
   type WatchPlan,
 } from '../watch/plan.js';
+import { RuleError } from '../watch/rules/parse.js';
+import { compileRules, type RuleSpec } from '../watch/rules/rule-set.js';
 import { HistoryUnavailableError } from '../watch/sqlite.js';
 import type { WatchServer } from '../watch/status-server.js';
 import type { HistoryStore } from '../watch/store.js';
@@ -40,6 +42,10 @@ const WATCH_OPTIONS: OptionSpec = {
   webhook: { type: 'string', multiple: true },
   'webhook-format': { type: 'string' },
   'hook-timeout': { type: 'string' },
+  when: { type: 'string', multiple: true },
+  'warn-when': { type: 'string', multiple: true },
+  notify: { type: 'string', multiple: true },
+  'group-wait': { type: 'string' },
   history: { type: 'string' },
   retain: { type: 'string' },
   serve: { type: 'string' },
@@ -48,9 +54,13 @@ const WATCH_OPTIONS: OptionSpec = {
   json: { type: 'boolean' },
   target: { type: 'string' },
   since: { type: 'string' },
+  sample: { type: 'string' },
+  previous: { type: 'string' },
+  status: { type: 'string' },
+  time: { type: 'string' },
 };
 
-const HISTORY_ONLY = ['target', 'since'];
+const HISTORY_ONLY = ['target', 'since', 'sample', 'previous', 'status', 'time'];
 const HISTORY_OPTIONS = new Set([
   'history',
   'config',
@@ -68,8 +78,14 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   try {
     const { values, positionals } = ctx.parse(WATCH_OPTIONS);
     if (positionals[0] === 'history') return await historyCommand(ctx, values, positionals.slice(1));
+    if (positionals[0] === 'test' || positionals[0] === 'replay') {
+      const { replayCommand, testCommand } = await import('./watch-rules.js');
+      const command = positionals[0] === 'test' ? testCommand : replayCommand;
+      return await command(ctx, values, positionals.slice(1), (file) => readPlan(ctx, file));
+    }
     for (const option of HISTORY_ONLY) {
-      if (values[option] !== undefined) throw new UsageError(`--${option} applies to "watch history" only`);
+      if (values[option] !== undefined)
+        throw new UsageError(`--${option} applies to "watch history", "watch test" or "watch replay" only`);
     }
     if (values.json && !once) throw new UsageError('--json applies to --once and "watch history"');
     return await watchTargets(ctx, values, positionals, once);
@@ -111,6 +127,8 @@ async function watchTargets(
     store,
     retainMs: plan.retainMs,
     hooks: plan.hooks,
+    groupWaitMs: plan.groupWaitMs,
+    windows: plan.windows,
   });
   try {
     if (once) return await pollOnce(ctx, watcher, plan, values.json === true);
@@ -233,6 +251,18 @@ async function historyCommand(
   }
 }
 
+/** A config file alone as a plan (watch test / replay), `'invalid'` once its problems are logged. */
+async function readPlan(ctx: CommandContext, file: string): Promise<WatchPlan | 'invalid'> {
+  const config = await readConfig(ctx, file);
+  if (config === 'invalid' || config === undefined) return 'invalid';
+  try {
+    return planWatch({ urls: [], layer: {}, offline: true }, config);
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** The history store and SQLite are loaded only when a history is used. */
 async function openHistory(file: string): Promise<HistoryStore> {
   const { HistoryStore } = await import('../watch/store.js');
@@ -292,6 +322,7 @@ function commandLineSettings(
     recoverAfter: count(values['recover-after'] as string | undefined, '--recover-after'),
     onChange: values['on-change'] as string | undefined,
     webhooks: webhooks.length > 0 ? webhooks : undefined,
+    rules: ruleFlags(values),
   };
   return {
     urls,
@@ -299,6 +330,7 @@ function commandLineSettings(
     history: values.history as string | undefined,
     retainMs: positiveDuration(values.retain as string | undefined, '--retain'),
     hookTimeoutMs: positiveDuration(values['hook-timeout'] as string | undefined, '--hook-timeout'),
+    groupWaitMs: durationFlag(values['group-wait'] as string | undefined, '--group-wait'),
     serve: values.serve === undefined ? undefined : listenAddress(values.serve as string),
   };
 }
@@ -318,6 +350,39 @@ function customWords(flags: string[] | undefined): Map<string, Level> | undefine
     words.set(flag.slice(0, cut), level);
   }
   return words;
+}
+
+/**
+ * `--when 'EXPR'` (critical), `--warn-when 'EXPR'`, `--notify 'EXPR'`, each optionally named
+ * `NAME: EXPR`; unnamed ones are `when-1`, `warn-when-1`, `notify-1`, … Checked here, so a bad
+ * rule is a usage error naming the flag and the column.
+ */
+function ruleFlags(values: Record<string, unknown>): RuleSpec[] | undefined {
+  const specs: RuleSpec[] = [];
+  const flags = [
+    ['when', (name: string, text: string): RuleSpec => ({ name, when: text })],
+    ['warn-when', (name: string, text: string): RuleSpec => ({ name, when: text, severity: 'warning' })],
+    ['notify', (name: string, text: string): RuleSpec => ({ name, notify: text })],
+  ] as const;
+  for (const [flag, make] of flags) {
+    ((values[flag] as string[] | undefined) ?? []).forEach((argument, i) => {
+      const named = /^([A-Za-z0-9_][A-Za-z0-9_-]*):\s(.*)$/s.exec(argument);
+      const spec = named ? make(named[1], named[2]) : make(`${flag}-${i + 1}`, argument);
+      if (specs.some((other) => other.name === spec.name))
+        throw new UsageError(`--${flag}: the rule name "${spec.name}" is used twice`);
+      try {
+        compileRules([spec]);
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+        const offset = named ? named[0].length - named[2].length : 0;
+        throw new UsageError(
+          `--${flag}: column ${error.column + offset}: expected ${error.expected}, found ${error.found}`,
+        );
+      }
+      specs.push(spec);
+    });
+  }
+  return specs.length > 0 ? specs : undefined;
 }
 
 /** The command line's credentials, undefined when none are given (a file's targets keep theirs). */
@@ -395,6 +460,9 @@ function sampleJson(view: TargetView) {
     durationMs: last?.durationMs ?? null,
     message: last?.message ?? null,
     time: last ? new Date(last.time).toISOString() : null,
+    // Each failed or unknown rule with its explanation; why the target is in maintenance.
+    rules: last?.values?.failed ?? [],
+    maintenance: last?.values?.maintenance ?? null,
   };
 }
 

@@ -13,6 +13,7 @@
  */
 import { type IncomingHttpHeaders, type IncomingMessage, request as plainRequest } from 'node:http';
 import { request as tlsRequest } from 'node:https';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { type DigestCredentials, digestAuthorization, pickDigestChallenge } from './digest.js';
 import { RequestError } from './request-error.js';
 
@@ -52,6 +53,14 @@ export interface HttpResponse {
   truncated: boolean;
   /** The whole exchange, in milliseconds. */
   elapsedMs: number;
+  /** Over TLS: the server's certificate (its dates and names) and whether its chain was trusted. */
+  certificate?: ServerCertificate;
+}
+
+export interface ServerCertificate
+  extends Pick<PeerCertificate, 'valid_from' | 'valid_to' | 'subject' | 'issuer'> {
+  authorized: boolean;
+  authorizationError?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -166,6 +175,8 @@ function send(exchange: Exchange, signal: AbortSignal, options: HttpRequestOptio
 /** The status, headers and body (up to the cap) of a response. */
 function readAnswer(res: IncomingMessage, options: HttpRequestOptions): Promise<Answer> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // Read while the socket is open: it is gone once the body has ended.
+  const certificate = serverCertificate(res);
   return new Promise<Answer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -183,6 +194,7 @@ function readAnswer(res: IncomingMessage, options: HttpRequestOptions): Promise<
         challenges: res.headersDistinct['www-authenticate'] ?? [],
         body: Buffer.concat(chunks).toString('utf8'),
         truncated,
+        ...(certificate ? { certificate } : {}),
       });
     };
     res.on('data', (chunk: Buffer) => {
@@ -204,6 +216,23 @@ function readAnswer(res: IncomingMessage, options: HttpRequestOptions): Promise<
       if (!settled) fail(new RequestError('the connection closed before the body ended', 'unreachable'));
     });
   });
+}
+
+function serverCertificate(res: IncomingMessage): ServerCertificate | undefined {
+  const socket = res.socket as TLSSocket | null;
+  if (!socket || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert?.valid_to) return undefined;
+  const { valid_from, valid_to, subject, issuer } = cert;
+  const error = socket.authorizationError;
+  return {
+    valid_from,
+    valid_to,
+    subject,
+    issuer,
+    authorized: socket.authorized,
+    ...(error ? { authorizationError: String(error) } : {}),
+  };
 }
 
 interface TimeLimit {

@@ -4,7 +4,9 @@
  * Each sample speaks for the time from its own poll until the next sample of the same target, but for
  * at most `COVER_INTERVALS` of its target's poll interval: past that the watcher was not looking (it
  * was stopped, or the host slept), and that time is left out rather than guessed. Spans are clipped
- * to the window. Availability is the share of the observed time whose sample level was `ok`.
+ * to the window. Availability is the share of the observed time whose sample level was `ok`, with
+ * maintenance left out (a target in maintenance, by its own word or a watcher window, is neither up
+ * nor down: that time is excluded, not counted against it).
  * The levels are the raw observed ones, not the debounced ones: a single failed poll that never
  * became a transition still counts as down for its span, because it was seen down.
  */
@@ -30,7 +32,9 @@ export interface Availability {
   /** Time inside the window covered by some sample. */
   observedMs: number;
   okMs: number;
-  /** `okMs / observedMs`, between 0 and 1; undefined when nothing was observed. */
+  /** Observed time in maintenance, left out of the ratio. */
+  maintenanceMs: number;
+  /** `okMs / (observedMs - maintenanceMs)`, between 0 and 1; undefined when nothing else was observed. */
   ratio?: number;
   /** Observed time per level. */
   byLevel: Record<Level, number>;
@@ -55,11 +59,13 @@ export function availability(samples: Iterable<LevelSample>, window: TimeWindow)
   }
   if (previous) account(previous, Number.POSITIVE_INFINITY);
   const observedMs = LEVELS.reduce((sum, level) => sum + byLevel[level], 0);
+  const judgedMs = observedMs - byLevel.maintenance;
   return {
     windowMs: Math.max(0, window.end - window.start),
     observedMs,
     okMs: byLevel.ok,
-    ratio: observedMs > 0 ? byLevel.ok / observedMs : undefined,
+    maintenanceMs: byLevel.maintenance,
+    ratio: judgedMs > 0 ? byLevel.ok / judgedMs : undefined,
     byLevel,
   };
 }

@@ -49,18 +49,35 @@ export function eventLine(event: TransitionEvent, escapes: Escapes = AS_IS): str
   return `${LEVEL_MARKS[event.to]} ${text(event.target)}: ${change}${message} (${url})`;
 }
 
+export const SLACK_ESCAPES: Escapes = { text: escapeSlack, url: escapeSlack };
+// Discord links a URL before it reads Markdown in it: escaping its `_` would break the link.
+export const DISCORD_ESCAPES: Escapes = { text: escapeDiscord, url: breakMassMentions };
+
 export function slackMessage(event: TransitionEvent): Record<string, unknown> {
-  return { text: eventLine(event, { text: escapeSlack, url: escapeSlack }) };
+  return slackText(eventLine(event, SLACK_ESCAPES));
 }
 
 export function discordMessage(event: TransitionEvent): Record<string, unknown> {
-  // Discord links a URL before it reads Markdown in it: escaping its `_` would break the link.
-  const line = eventLine(event, { text: escapeDiscord, url: breakMassMentions });
+  return discordContent(eventLine(event, DISCORD_ESCAPES));
+}
+
+/** Slack's body for text already escaped. */
+export function slackText(text: string): Record<string, unknown> {
+  return { text };
+}
+
+/** Discord's body for content already escaped: cut at its limit, pinging nobody, no previews. */
+export function discordContent(text: string): Record<string, unknown> {
   return {
-    content: line.length > DISCORD_MAX_CONTENT ? `${line.slice(0, DISCORD_MAX_CONTENT - 1)}…` : line,
+    content: text.length > DISCORD_MAX_CONTENT ? `${text.slice(0, DISCORD_MAX_CONTENT - 1)}…` : text,
     allowed_mentions: { parse: [] },
     flags: SUPPRESS_EMBEDS,
   };
+}
+
+/** A piece of remote or configured text, one line, escaped for the format. */
+export function safeText(text: string, escapes: Escapes = AS_IS): string {
+  return escapes.text(terminalSafe(text));
 }
 
 /** Slack's three control characters as the entities Slack decodes for display. */

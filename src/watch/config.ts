@@ -9,6 +9,15 @@ import { type ConfigProblem, formatPath } from '../config/errors.js';
 import { duration, port } from '../config/fields.js';
 import { configReader, type ReadResult } from '../config/reader.js';
 import { LEVELS } from '../model/levels.js';
+import {
+  checkKind,
+  checkOptions,
+  crossProblems,
+  dependsOnField,
+  pushField,
+  rulesField,
+  windowField,
+} from './config-fields.js';
 import { isTargetName, TARGET_NAME_HINT, WEBHOOK_FORMATS } from './target.js';
 
 const positiveDuration = duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' });
@@ -87,9 +96,21 @@ const targetSettings = {
   recoverAfter: z.number().int().min(1).optional(),
   onChange: command.optional(),
   webhook: z.union([webhook, z.array(webhook)]).optional(),
+  /** Conditions and events over the answer (src/watch/rules). */
+  rules: rulesField.optional(),
+  /** Follow the target's own word for maintenance (seed 002's notice, statuskit's level); default true. */
+  targetMaintenance: z.boolean().optional(),
 };
 
-const target = z.strictObject({ url: targetUrl, ...targetSettings });
+/** One of `url`, `check` (with `options`) or `push` (checked in config-fields.ts). */
+const target = z.strictObject({
+  url: targetUrl.optional(),
+  check: checkKind.optional(),
+  options: checkOptions.optional(),
+  push: pushField.optional(),
+  dependsOn: dependsOnField.optional(),
+  ...targetSettings,
+});
 
 export const watchConfigSchema = z.strictObject({
   ...targetSettings,
@@ -97,18 +118,26 @@ export const watchConfigSchema = z.strictObject({
   retain: positiveDuration.optional(),
   hookTimeout: positiveDuration.optional(),
   serve: z.union([port, z.strictObject({ host: z.string().optional(), port })]).optional(),
+  /** How long notifications wait to gather what fails together; default 10s. */
+  groupWait: duration.optional(),
+  /** The watcher's own maintenance windows (src/maintenance's one-off and recurring windows). */
+  maintenance: z.array(windowField).optional(),
   targets: z.record(z.string(), target),
 });
 
 export type WatchConfig = z.output<typeof watchConfigSchema>;
 export type TargetConfig = z.output<typeof target>;
-export type TargetSettingsConfig = Omit<TargetConfig, 'url'>;
+export type TargetSettingsConfig = Omit<TargetConfig, 'url' | 'check' | 'options' | 'push' | 'dependsOn'>;
 export type WebhookConfig = z.output<typeof webhook>;
 
 export type WatchConfigResult = ReadResult<WatchConfig>;
 
 /** The agent's reader (src/config/reader.ts) with this file's schema and its cross-field checks. */
-const reader = configReader(watchConfigSchema, (raw) => [...nameProblems(raw), ...judgingProblems(raw)]);
+const reader = configReader(watchConfigSchema, (raw) => [
+  ...nameProblems(raw),
+  ...judgingProblems(raw),
+  ...(isRecord(raw) ? crossProblems(raw) : []),
+]);
 
 export function parseWatchConfig(text: string, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {
   return reader.parse(text, env);

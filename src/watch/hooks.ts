@@ -9,9 +9,16 @@
 import { spawn } from 'node:child_process';
 import { redact } from '../access/redact.js';
 import type { Logger } from '../client/log.js';
+import {
+  formatNotification,
+  type Notification,
+  notificationEnv,
+  type Receiver,
+  receiversOf,
+} from './notification.js';
 import type { HookCommand, WatchTarget, WebhookSpec } from './target.js';
 import type { TransitionEvent } from './transition-event.js';
-import { type DeliveryOptions, postWebhook, webhookBody } from './webhook.js';
+import { type DeliveryOptions, postWebhook } from './webhook.js';
 
 /** A command is killed after `timeoutMs`; a webhook attempt is abandoned after it, then retried. */
 export type HookOptions = DeliveryOptions;
@@ -23,23 +30,7 @@ const MAX_QUEUED = 100;
 /** Output of a command kept for the log when it fails. */
 const OUTPUT_TAIL = 2000;
 
-/** The environment a command gets: the watcher's own, plus the transition. */
-export function eventEnv(event: TransitionEvent): Record<string, string> {
-  const env: Record<string, string> = {
-    STATUSKIT_TARGET: event.target,
-    STATUSKIT_URL: event.url,
-    STATUSKIT_FROM: event.from ?? '',
-    STATUSKIT_TO: event.to,
-    STATUSKIT_MESSAGE: event.message ?? '',
-    STATUSKIT_AT: new Date(event.at).toISOString(),
-    STATUSKIT_WORD: event.word ?? '',
-    STATUSKIT_HTTP_CODE: event.httpCode === undefined ? '' : String(event.httpCode),
-    STATUSKIT_DURATION_MS: String(event.durationMs),
-  };
-  // The environment cannot carry NUL bytes; a remote message might.
-  for (const key of Object.keys(env)) env[key] = env[key].replace(/\0/g, '');
-  return env;
-}
+export { eventEnv } from './transition-event.js';
 
 export interface CommandOutcome {
   code: number | null;
@@ -112,23 +103,39 @@ export class HookDispatcher {
     this.options = options;
   }
 
+  /** One transition to every receiver of its target (the watcher sends grouped notifications instead). */
   dispatch(target: WatchTarget, event: TransitionEvent): void {
-    if (target.onChange === undefined && target.webhooks.length === 0) return;
-    const depth = this.queued.get(target.name) ?? 0;
+    const notification = {
+      items: [{ notice: { kind: 'transition' as const, target, event }, dependents: [], stillDown: [] }],
+    };
+    for (const receiver of receiversOf(target)) this.send(receiver, notification, target.redact);
+  }
+
+  /**
+   * A notification to one receiver, after what it was sent before (a recovery is never delivered
+   * before the failure it ends). `redact` masks the targets' secrets in a failing command's output.
+   */
+  send(
+    receiver: Receiver,
+    notification: Notification,
+    redactOutput: (text: string) => string = (t) => t,
+  ): void {
+    const depth = this.queued.get(receiver.key) ?? 0;
+    const names = [...new Set(notification.items.map((item) => item.notice.target.name))];
     if (depth >= MAX_QUEUED) {
-      this.log.warn('hooks are backed up: transition not delivered', { target: target.name, to: event.to });
+      this.log.warn('hooks are backed up: notification not delivered', { targets: names });
       return;
     }
-    this.queued.set(target.name, depth + 1);
-    const previous = this.chains.get(target.name) ?? Promise.resolve();
+    this.queued.set(receiver.key, depth + 1);
+    const previous = this.chains.get(receiver.key) ?? Promise.resolve();
     const delivery = previous
-      .then(() => this.deliver(target, event))
+      .then(() => this.deliver(receiver, notification, names, redactOutput))
       .finally(() => {
-        this.queued.set(target.name, (this.queued.get(target.name) ?? 1) - 1);
-        if (this.chains.get(target.name) === delivery) this.chains.delete(target.name);
+        this.queued.set(receiver.key, (this.queued.get(receiver.key) ?? 1) - 1);
+        if (this.chains.get(receiver.key) === delivery) this.chains.delete(receiver.key);
         this.running.delete(delivery);
       });
-    this.chains.set(target.name, delivery);
+    this.chains.set(receiver.key, delivery);
     this.running.add(delivery);
   }
 
@@ -153,17 +160,28 @@ export class HookDispatcher {
     return this.running.size;
   }
 
-  private async deliver(target: WatchTarget, event: TransitionEvent): Promise<void> {
-    const work: Promise<void>[] = target.webhooks.map((spec) => this.sendWebhook(target, spec, event));
-    if (target.onChange !== undefined) work.push(this.runOnChange(target, target.onChange, event));
-    await Promise.all(work);
+  private deliver(
+    receiver: Receiver,
+    notification: Notification,
+    names: string[],
+    redactOutput: (text: string) => string,
+  ): Promise<void> {
+    const fields = { target: names.length === 1 ? names[0] : names, events: notification.items.length };
+    return receiver.kind === 'webhook'
+      ? this.sendWebhook(receiver.webhook, notification, fields)
+      : this.runOnChange(receiver.command, notification, fields, redactOutput);
   }
 
-  private async runOnChange(target: WatchTarget, command: HookCommand, event: TransitionEvent) {
+  private async runOnChange(
+    command: HookCommand,
+    notification: Notification,
+    about: Record<string, unknown>,
+    redactOutput: (text: string) => string,
+  ) {
     const started = performance.now();
     const { timeoutMs } = this.options;
-    const outcome = await runCommand(command, eventEnv(event), timeoutMs);
-    const fields = { target: target.name, to: event.to, ms: Math.round(performance.now() - started) };
+    const outcome = await runCommand(command, notificationEnv(notification), timeoutMs);
+    const fields = { ...about, ms: Math.round(performance.now() - started) };
     if (outcome.code === 0) {
       this.log.info('on-change command done', fields);
       return;
@@ -173,14 +191,14 @@ export class HookDispatcher {
       : (outcome.error ?? (outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`));
     this.log.warn(`on-change command failed: ${why}`, {
       ...fields,
-      ...(outcome.output ? { output: target.redact(outcome.output) } : {}),
+      ...(outcome.output ? { output: redactOutput(outcome.output) } : {}),
     });
   }
 
-  private async sendWebhook(target: WatchTarget, spec: WebhookSpec, event: TransitionEvent) {
-    const body = webhookBody(event, spec.format);
+  private async sendWebhook(spec: WebhookSpec, notification: Notification, about: Record<string, unknown>) {
+    const body = formatNotification(notification, spec.format);
     const outcome = await postWebhook(spec, body, this.options, this.stopping.signal);
-    const fields = { target: target.name, webhook: redact(spec.url), attempts: outcome.attempts };
+    const fields = { ...about, webhook: redact(spec.url), attempts: outcome.attempts };
     if (outcome.ok) this.log.info('webhook delivered', { ...fields, status: outcome.status });
     else
       this.log.warn('webhook failed', {

@@ -6,8 +6,9 @@
  * with the file's targets.
  */
 import type { AuthFlags } from '../client/credentials.js';
-import type { TargetSettingsConfig, WatchConfig, WebhookConfig } from './config.js';
+import type { TargetConfig, TargetSettingsConfig, WatchConfig, WebhookConfig } from './config.js';
 import { DEFAULT_HOOK_OPTIONS, type HookOptions } from './hooks.js';
+import { MIN_GRACE_MS } from './push.js';
 import { DEFAULT_RETAIN_MS } from './retention.js';
 import {
   isTargetName,
@@ -15,10 +16,12 @@ import {
   resolveTarget,
   TARGET_NAME_HINT,
   type TargetLayer,
+  type TargetOwn,
   uniqueName,
   type WatchTarget,
   type WebhookSpec,
 } from './target.js';
+import { type WatchWindows, watchWindows } from './windows.js';
 
 export const DEFAULT_SERVE_HOST = '127.0.0.1';
 
@@ -35,14 +38,22 @@ export interface CommandLineSettings {
   history?: string;
   retainMs?: number;
   hookTimeoutMs?: number;
+  groupWaitMs?: number;
   serve?: ListenAddress;
+  /** `watch test` / `watch replay`: nothing is polled nor served. */
+  offline?: boolean;
 }
+
+/** Notifications wait this long by default to gather what fails together. */
+export const DEFAULT_GROUP_WAIT_MS = 10_000;
 
 export interface WatchPlan {
   targets: WatchTarget[];
   history?: string;
   retainMs: number;
   hooks: HookOptions;
+  groupWaitMs: number;
+  windows: WatchWindows;
   serve?: ListenAddress;
 }
 
@@ -57,7 +68,9 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
   const targets: WatchTarget[] = [];
   const taken = new Set<string>();
   for (const [name, target] of Object.entries(config?.targets ?? {})) {
-    targets.push(resolveTarget(name, target.url, [layerOf(target), cliShared, fileDefaults]));
+    targets.push(
+      resolveTarget(name, target.url ?? '', [layerOf(target), cliShared, fileDefaults], ownOf(target)),
+    );
     taken.add(name);
   }
   for (const argument of cli.urls) {
@@ -70,6 +83,13 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
     targets.push(resolveTarget(unique, url, [{ ...cliShared, auth: cliAuth }, fileShared]));
   }
   if (targets.length === 0) throw new PlanError('nothing to watch: give URLs, or --config FILE with targets');
+  const serve = cli.serve ?? serveOf(config?.serve);
+  const pushed = targets.filter((target) => target.source.kind === 'push');
+  if (pushed.length > 0 && !serve && !cli.offline) {
+    throw new PlanError(
+      `push targets (${pushed.map((t) => t.name).join(', ')}) are pinged on --serve: give --serve [HOST:]PORT or serve in the file`,
+    );
+  }
   return {
     targets,
     history: cli.history ?? config?.history,
@@ -78,8 +98,27 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
       ...DEFAULT_HOOK_OPTIONS,
       timeoutMs: cli.hookTimeoutMs ?? config?.hookTimeout ?? DEFAULT_HOOK_OPTIONS.timeoutMs,
     },
-    serve: cli.serve ?? serveOf(config?.serve),
+    groupWaitMs: cli.groupWaitMs ?? config?.groupWait ?? DEFAULT_GROUP_WAIT_MS,
+    windows: watchWindows(config?.maintenance),
+    serve,
   };
+}
+
+/** Where a file target's answer comes from, and its parents. */
+function ownOf(target: TargetConfig): TargetOwn {
+  const own: TargetOwn = { dependsOn: target.dependsOn };
+  if (target.check !== undefined)
+    own.source = { kind: 'check', check: target.check, options: target.options ?? {} };
+  if (target.push !== undefined) {
+    const { token, period, grace } = target.push;
+    own.source = {
+      kind: 'push',
+      token,
+      periodMs: period,
+      graceMs: grace ?? Math.max(MIN_GRACE_MS, period / 10),
+    };
+  }
+  return own;
 }
 
 /** `api=https://…` names a target; a bare URL is named after its host and path. */
@@ -127,6 +166,8 @@ function layerOf(settings: TargetSettingsConfig): TargetLayer {
     failAfter: settings.failAfter,
     recoverAfter: settings.recoverAfter,
     onChange: settings.onChange,
+    rules: settings.rules,
+    targetMaintenance: settings.targetMaintenance,
     webhooks:
       webhook === undefined ? undefined : (Array.isArray(webhook) ? webhook : [webhook]).map(webhookOf),
   };

@@ -4,6 +4,7 @@
  */
 import type { Level } from '../model/levels.js';
 import { type Availability, availability, formatPercent } from './availability.js';
+import type { ChangeRecord } from './rule-history.js';
 import type { HistoryStore, TransitionRecord } from './store.js';
 import { formatSpan, formatTable, formatTime } from './table.js';
 
@@ -22,6 +23,8 @@ export interface HistoryReport {
   end: number;
   targets: TargetReport[];
   transitions: TransitionRecord[];
+  /** Value changes event rules saw (`changed()`, `becomes()`). */
+  changes: ChangeRecord[];
 }
 
 export class UnknownTargetError extends Error {
@@ -52,6 +55,7 @@ export function buildReport(
       availability: availability(store.levelSamples(t.name, window.start), window),
     })),
     transitions: store.transitions(window.start, target),
+    changes: store.changes(window.start, target),
   };
 }
 
@@ -63,12 +67,13 @@ export function reportText(report: HistoryReport): string {
   if (report.targets.length === 0) return `${lines.join('\n')}no targets recorded yet\n`;
   lines.push(
     formatTable(
-      ['TARGET', 'AVAILABILITY', 'OK', 'OBSERVED', 'NOW', 'SINCE', 'URL'],
+      ['TARGET', 'AVAILABILITY', 'OK', 'OBSERVED', 'MAINTENANCE', 'NOW', 'SINCE', 'URL'],
       report.targets.map((t) => [
         t.name,
         formatPercent(t.availability.ratio),
         formatSpan(t.availability.okMs),
         formatSpan(t.availability.observedMs),
+        formatSpan(t.availability.maintenanceMs),
         t.level ?? '-',
         t.since === undefined ? '-' : formatTime(t.since),
         t.url,
@@ -92,6 +97,20 @@ export function reportText(report: HistoryReport): string {
         ]),
       ),
     );
+  if (report.changes.length > 0) {
+    lines.push(
+      '',
+      formatTable(
+        ['TIME', 'TARGET', 'RULE', 'CHANGE'],
+        report.changes.map((c) => [
+          formatTime(c.time),
+          c.target,
+          c.rule,
+          `${c.message}${c.muted ? ' (muted)' : ''}`,
+        ]),
+      ),
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -112,6 +131,7 @@ export function reportJson(report: HistoryReport): Record<string, unknown> {
         percent: t.availability.ratio === undefined ? null : Math.round(t.availability.ratio * 1e6) / 1e4,
         okMs: t.availability.okMs,
         observedMs: t.availability.observedMs,
+        maintenanceMs: t.availability.maintenanceMs,
         windowMs: t.availability.windowMs,
         byLevel: t.availability.byLevel,
       },
@@ -125,6 +145,14 @@ export function reportJson(report: HistoryReport): Record<string, unknown> {
       word: t.word ?? null,
       httpCode: t.httpCode ?? null,
       message: t.message ?? null,
+    })),
+    changes: report.changes.map((c) => ({
+      time: iso(c.time),
+      target: c.target,
+      url: c.url,
+      rule: c.rule,
+      message: c.message,
+      muted: c.muted,
     })),
   };
 }

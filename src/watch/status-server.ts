@@ -16,6 +16,7 @@ import { MetricsRegistry } from '../metrics/registry.js';
 import type { CheckOutcome } from '../model/result.js';
 import { createStatus, type RunningServer, type StatusKit } from '../status.js';
 import { browsable } from '../util/browsable.js';
+import { pushRoute } from './push.js';
 import { startsFresh } from './target-diff.js';
 import type { TargetView, Watcher } from './watcher.js';
 
@@ -68,6 +69,8 @@ export async function serveWatcher(
     import('../dashboard/index.js'),
   ]);
   const feed = createLiveFeed({ status, onError: () => {}, wsPath: WS, ssePath: SSE });
+  // Push targets' pings: before the dashboard, which answers every path under `/`.
+  status.addRoute(pushRoute(watcher.board, (name) => watcher.pollNow(name)));
   status.addRoute(
     createDashboard({ status, title: 'statuskit watch', prefix: DASHBOARD, feedPath: WS, ssePath: SSE }),
   );
@@ -115,6 +118,12 @@ export function componentOf(view: TargetView): CheckOutcome {
     fields.pending = state.pending;
     fields.pendingCount = state.streak;
   }
+  const values = last.values;
+  // Each failed rule with what was seen and what was expected; why the target is in maintenance.
+  if (values?.failed) fields.rules = values.failed;
+  if (values?.maintenance) fields.maintenance = values.maintenance;
+  if (values?.ping) fields.lastPing = new Date(values.ping.at).toISOString();
+  if (target.dependsOn.length > 0) fields.dependsOn = target.dependsOn;
   return { level: state.level, fields, ...(last.message === undefined ? {} : { message: last.message }) };
 }
 

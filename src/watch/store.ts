@@ -5,10 +5,26 @@
  */
 import { isLevel, type Level } from '../model/levels.js';
 import type { LevelSample } from './availability.js';
+import {
+  type ChangeRecord,
+  hasRuleValues,
+  insertChanges,
+  lastValues,
+  migrateRuleHistory,
+  RULES_SCHEMA_VERSION,
+  type RuleSample,
+  readChanges,
+  readRuleSamples,
+  type SampleValues,
+  valuesText,
+} from './rule-history.js';
 import { type Database, HistoryUnavailableError, openDatabase, type Statement } from './sqlite.js';
 import type { TargetState, Transition } from './transitions.js';
 
-const SCHEMA_VERSION = 1;
+/** Version 2 adds the rules' values and changes (rule-history.ts). */
+const SCHEMA_VERSION = RULES_SCHEMA_VERSION;
+/** Histories this version reads (a version-1 file simply has no rule values). */
+const READABLE_VERSIONS = new Set([1, RULES_SCHEMA_VERSION]);
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (
@@ -56,6 +72,8 @@ export interface Sample {
   durationMs: number;
   message?: string;
   intervalMs: number;
+  /** What the rules saw (a JSON column; see rule-history.ts). */
+  values?: SampleValues;
 }
 
 export interface TransitionRecord {
@@ -79,6 +97,7 @@ export interface StoredTarget {
 export interface Pruned {
   samples: number;
   transitions: number;
+  changes?: number;
 }
 
 interface SampleRow {
@@ -117,15 +136,27 @@ export class HistoryStore {
     url: string,
     state: TargetState,
     transition?: Transition,
+    changes?: readonly ChangeRecord[],
   ) => void;
+  /** False for a version-1 history opened to read: it holds no rule values. */
+  private readonly ruleValues: boolean;
 
   private constructor(
     private readonly db: Database,
     readonly file: string,
   ) {
+    this.ruleValues = hasRuleValues(db);
     this.recordAll = db.transaction(
-      (sample: Sample, url: string, state: TargetState, transition?: Transition) =>
-        this.insert(sample, url, state, transition),
+      (
+        sample: Sample,
+        url: string,
+        state: TargetState,
+        transition?: Transition,
+        changes?: readonly ChangeRecord[],
+      ) => {
+        this.insert(sample, url, state, transition);
+        if (changes && changes.length > 0) insertChanges((sql) => this.statement(sql), changes);
+      },
     );
   }
 
@@ -141,6 +172,7 @@ export class HistoryStore {
         throw new HistoryUnavailableError(`${file} was written by a newer statuskit (schema ${version})`);
       }
       db.exec(SCHEMA);
+      migrateRuleHistory(db);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     } catch (error) {
       db.close();
@@ -160,7 +192,7 @@ export class HistoryStore {
     try {
       db.pragma('busy_timeout = 5000');
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== SCHEMA_VERSION) {
+      if (!READABLE_VERSIONS.has(version)) {
         throw new HistoryUnavailableError(`${file} is not a statuskit watch history`);
       }
     } catch (error) {
@@ -191,15 +223,36 @@ export class HistoryStore {
     }));
   }
 
-  /** A sample, the transition it caused (if any) and the target's new state, atomically. */
-  record(sample: Sample, url: string, state: TargetState, transition?: Transition): void {
-    if (!this.closed) this.recordAll(sample, url, state, transition);
+  /** A sample, the transition and value changes it caused (if any) and the target's new state, atomically. */
+  record(
+    sample: Sample,
+    url: string,
+    state: TargetState,
+    transition?: Transition,
+    changes?: readonly ChangeRecord[],
+  ): void {
+    if (!this.closed) this.recordAll(sample, url, state, transition, changes);
+  }
+
+  /** Value changes since `since`, oldest first (empty in a history written before rules). */
+  changes(since: number, target?: string): ChangeRecord[] {
+    return this.ruleValues ? readChanges((sql) => this.statement(sql), since, target) : [];
+  }
+
+  /** Samples with their rule values since `since`, in time order (for `watch replay`). */
+  ruleSamples(since: number, target?: string): Iterable<RuleSample> {
+    return this.ruleValues ? readRuleSamples((sql) => this.statement(sql), since, target) : [];
+  }
+
+  /** A target's last known rule values and last ping (a restart carries `changed()` and pushes on). */
+  lastValues(target: string): ReturnType<typeof lastValues> {
+    return this.ruleValues ? lastValues((sql) => this.statement(sql), target) : { known: new Map() };
   }
 
   private insert(sample: Sample, url: string, state: TargetState, transition?: Transition): void {
     this.statement(
-      `INSERT INTO samples (time, target, level, word, http_code, duration_ms, message, interval_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO samples (time, target, level, word, http_code, duration_ms, message, interval_ms, rule_values)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       sample.time,
       sample.target,
@@ -209,6 +262,7 @@ export class HistoryStore {
       Math.round(sample.durationMs),
       sample.message ?? null,
       sample.intervalMs,
+      valuesText(sample.values),
     );
     if (transition) {
       this.statement(
@@ -246,6 +300,9 @@ export class HistoryStore {
     return this.db.transaction(() => ({
       samples: this.statement('DELETE FROM samples WHERE time < ?').run(cutoff).changes,
       transitions: this.statement('DELETE FROM transitions WHERE time < ?').run(cutoff).changes,
+      ...(this.ruleValues
+        ? { changes: this.statement('DELETE FROM changes WHERE time < ?').run(cutoff).changes }
+        : {}),
     }))();
   }
 

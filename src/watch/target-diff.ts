@@ -20,6 +20,11 @@ const SETTINGS = {
   recoverAfter: (t: WatchTarget) => t.debounce.recoverAfter,
   onChange: (t: WatchTarget) => t.onChange,
   webhook: (t: WatchTarget) => t.webhooks,
+  /** A check kind's options or a push target's token and period: another service when they change. */
+  source: (t: WatchTarget) => t.source,
+  rules: (t: WatchTarget) => t.ruleSpecs,
+  targetMaintenance: (t: WatchTarget) => t.targetMaintenance,
+  dependsOn: (t: WatchTarget) => t.dependsOn,
 } as const;
 
 export type TargetSetting = keyof typeof SETTINGS;
@@ -66,11 +71,12 @@ export function changedSettings(a: WatchTarget, b: WatchTarget): TargetSetting[]
 }
 
 /**
- * A target whose URL changed is another service under the same name: it starts without a level,
+ * A target whose URL (or check options, or push token) changed is another service under the same
+ * name: it starts without a level,
  * as a new target would. Any other change keeps its reported level, `since` and pending streak.
  */
 export function startsFresh(change: ChangedTarget): boolean {
-  return change.settings.includes('url');
+  return change.settings.includes('url') || change.settings.includes('source');
 }
 
 /** `reloaded: 1 added, 1 removed, 2 changed, 5 unchanged`, with the names as fields. */

@@ -13,6 +13,8 @@ export interface TransitionEvent {
   durationMs: number;
   /** Epoch ms. */
   at: number;
+  /** The rules that failed (or were unknown), each with what was seen and what was expected. */
+  rules?: readonly { rule: string; severity: string; verdict: string; explanation?: string }[];
 }
 
 /** The JSON a webhook receives. */
@@ -28,5 +30,24 @@ export function eventBody(event: TransitionEvent): Record<string, unknown> {
     httpCode: event.httpCode ?? null,
     durationMs: event.durationMs,
     at: new Date(event.at).toISOString(),
+    ...(event.rules ? { rules: event.rules } : {}),
   };
+}
+
+/** The environment a command gets: the watcher's own, plus the transition. */
+export function eventEnv(event: TransitionEvent): Record<string, string> {
+  const env: Record<string, string> = {
+    STATUSKIT_TARGET: event.target,
+    STATUSKIT_URL: event.url,
+    STATUSKIT_FROM: event.from ?? '',
+    STATUSKIT_TO: event.to,
+    STATUSKIT_MESSAGE: event.message ?? '',
+    STATUSKIT_AT: new Date(event.at).toISOString(),
+    STATUSKIT_WORD: event.word ?? '',
+    STATUSKIT_HTTP_CODE: event.httpCode === undefined ? '' : String(event.httpCode),
+    STATUSKIT_DURATION_MS: String(event.durationMs),
+  };
+  // The environment cannot carry NUL bytes; a remote message might.
+  for (const key of Object.keys(env)) env[key] = env[key].replace(/\0/g, '');
+  return env;
 }

@@ -9,29 +9,47 @@
  * start from the history.
  */
 import type { Logger } from '../client/log.js';
-import { SEVERITY } from '../model/levels.js';
+import { type Level, SEVERITY } from '../model/levels.js';
 import type { CheckResult } from '../model/result.js';
 import type { CheckRunner } from '../tree/check-runner.js';
+import { type Assessment, inMaintenance } from './assess.js';
+import { NotificationGrouper, type Timers } from './grouping.js';
 import { HookDispatcher, type HookOptions } from './hooks.js';
+import type { ChangeEvent } from './notification.js';
 import { type ProbeFields, probeRunner } from './probe.js';
+import { PushBoard } from './push.js';
 import { pruneDue, retentionCutoff } from './retention.js';
+import type { ChangeRecord, SampleValues } from './rule-history.js';
+import type { Value } from './rules/values.js';
 import type { HistoryStore, Sample, StoredTarget } from './store.js';
 import type { WatchTarget } from './target.js';
 import { diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
 import type { TransitionEvent } from './transition-event.js';
 import { INITIAL_STATE, observe, type TargetState, type Transition } from './transitions.js';
+import { NO_WINDOWS, type WatchWindows } from './windows.js';
 
 /** What a reload may change. */
 export interface WatcherSettings {
   targets: readonly WatchTarget[];
   retainMs: number;
   hooks: HookOptions;
+  /** Notifications wait this long to gather what fails together (0: sent at once). */
+  groupWaitMs?: number;
+  /** The watcher's own maintenance windows. */
+  windows?: WatchWindows;
 }
 
 export interface WatcherOptions extends WatcherSettings {
   log: Logger;
   store?: HistoryStore;
+  /** The grouping's timers (tests drive them by hand). */
+  timers?: Timers;
+  /** The clock push deadlines are judged by (tests move it). */
+  now?: () => number;
 }
+
+/** Entering maintenance needs no confirmation: the target (or a window) says so. */
+const IMMEDIATE = { failAfter: 1, recoverAfter: 1 };
 
 /** Told of each poll and each reload (the `--serve` document follows the targets this way). */
 export interface WatcherListener {
@@ -48,10 +66,17 @@ export interface TargetView {
 
 interface Entry {
   view: TargetView;
-  runner: CheckRunner;
+  runner: CheckRunner & { closeProbe(): void };
   timer?: NodeJS.Timeout;
   /** Replaced or removed by a reload: its poll in flight is discarded, its schedule ends. */
   retired?: boolean;
+  /** The last known value of each key the rules read (`changed()` compares with it). */
+  known: Map<string, Value>;
+  /** The level of the last transition notified: a maintenance that ends there is not news. */
+  announced?: Level;
+  /** A poll is in flight; `again`: poll once more as soon as it ends (a push target was pinged). */
+  polling?: boolean;
+  again?: boolean;
 }
 
 export class Watcher {
@@ -64,21 +89,56 @@ export class Watcher {
   private stopped = false;
   /** The last store error logged, so a full disk is reported once rather than at every poll. */
   private storeError: string | undefined;
+  private readonly grouper: NotificationGrouper;
+  private windows: WatchWindows;
+  /** Pings of the push targets (`POST /push/<token>` on `--serve`). */
+  readonly board: PushBoard;
 
   constructor(private readonly options: WatcherOptions) {
+    this.board = new PushBoard(options.now);
+    this.board.configure(options.targets);
     const saved = this.savedStates();
-    this.entries = options.targets.map((target) => entryOf(target, saved(target)));
+    this.entries = options.targets.map((target) => this.entryOf(target, saved(target)));
     this.retainMs = options.retainMs;
+    this.windows = options.windows ?? NO_WINDOWS;
     this.dispatcher = new HookDispatcher(options.log, options.hooks);
+    this.grouper = new NotificationGrouper({
+      waitMs: options.groupWaitMs ?? 0,
+      log: options.log,
+      timers: options.timers,
+      send: (receiver, notification) => this.dispatcher.send(receiver, notification, this.redactAll),
+      dependencies: {
+        parentsOf: (name) => this.view(name)?.target.dependsOn ?? [],
+        names: () => this.entries.map((entry) => entry.view.target.name),
+        levelOf: (name) => this.view(name)?.state.level,
+      },
+    });
   }
+
+  /** A command's output may echo any target's secrets: mask them all. */
+  private readonly redactAll = (text: string) =>
+    this.entries.reduce((masked, entry) => entry.view.target.redact(masked), text);
 
   get views(): readonly TargetView[] {
     return this.entries.map((entry) => entry.view);
   }
 
   view(name: string): TargetView | undefined {
-    return this.entries.find((entry) => entry.view.target.name === name)?.view;
+    return this.entryNamed(name)?.view;
   }
+
+  /** By name, from a map rebuilt when the targets change (the grouping asks for many names). */
+  private entryNamed(name: string): Entry | undefined {
+    if (this.byName?.entries !== this.entries) {
+      this.byName = {
+        entries: this.entries,
+        map: new Map(this.entries.map((entry) => [entry.view.target.name, entry])),
+      };
+    }
+    return this.byName.map.get(name);
+  }
+
+  private byName: { entries: Entry[]; map: Map<string, Entry> } | undefined;
 
   /** Polls every target now and then on its interval, until `stop()`. */
   start(): void {
@@ -105,6 +165,7 @@ export class Watcher {
     );
     const running = new Map(this.entries.map((entry) => [entry.view.target.name, entry]));
     const changed = new Map(diff.changed.map((change) => [change.target.name, change]));
+    this.board.configure(next.targets);
     const saved = diff.added.length > 0 ? this.savedStates() : () => INITIAL_STATE;
     const restarted: Entry[] = [];
     const restart = (entry: Entry) => {
@@ -114,17 +175,21 @@ export class Watcher {
     this.entries = next.targets.map((target) => {
       const old = running.get(target.name);
       running.delete(target.name);
-      if (!old) return restart(entryOf(target, saved(target)));
+      if (!old) return restart(this.entryOf(target, saved(target)));
       const change = changed.get(target.name);
       if (!change) return old;
       retire(old);
-      return restart(
-        startsFresh(change) ? entryOf(target, INITIAL_STATE) : entryOf(target, old.view.state, old.view.last),
-      );
+      if (startsFresh(change)) return restart(this.entryOf(target, INITIAL_STATE));
+      const kept = this.entryOf(target, old.view.state, old.view.last);
+      kept.known = old.known;
+      kept.announced = old.announced;
+      return restart(kept);
     });
     for (const gone of running.values()) retire(gone);
     this.retainMs = next.retainMs;
     this.dispatcher.configure(next.hooks);
+    this.grouper.configure(next.groupWaitMs ?? 0);
+    this.windows = next.windows ?? NO_WINDOWS;
     if (this.started) for (const entry of restarted) this.schedule(entry, 0);
     for (const listener of this.listeners) listener.reconfigured?.(diff);
     return diff;
@@ -134,7 +199,22 @@ export class Watcher {
   async pollAll(): Promise<TargetView[]> {
     this.prune();
     await Promise.all(this.entries.map(async (entry) => this.accept(entry, await entry.runner.run())));
+    // A one-shot run has no time to gather more: what it found goes out now.
+    this.grouper.flush();
     return this.entries.map((entry) => entry.view);
+  }
+
+  /** Judges a target now (a push target that was just pinged), then on its interval again. */
+  pollNow(name: string): void {
+    const entry = this.entryNamed(name);
+    if (!entry || this.stopped || !this.started) return;
+    // One poll at a time per target: a ping during a poll asks for another right after it.
+    if (entry.polling) {
+      entry.again = true;
+      return;
+    }
+    clearTimeout(entry.timer);
+    this.schedule(entry, 0);
   }
 
   /**
@@ -146,7 +226,10 @@ export class Watcher {
     for (const entry of this.entries) {
       clearTimeout(entry.timer);
       entry.runner.stop();
+      entry.runner.closeProbe();
     }
+    // What waits for its group goes out now rather than never.
+    this.grouper.flush();
     return this.dispatcher.drain(drainMs, options.abandonRetries ?? true);
   }
 
@@ -158,6 +241,7 @@ export class Watcher {
   /** One poll, then the next one: whatever happens here, the target keeps being polled. */
   private async poll(entry: Entry): Promise<void> {
     const started = Date.now();
+    entry.polling = true;
     try {
       const result = await entry.runner.run();
       if (this.stopped || entry.retired) return;
@@ -165,37 +249,109 @@ export class Watcher {
       this.prune();
     } catch (error) {
       this.options.log.error('poll failed', { target: entry.view.target.name, error: String(error) });
+    } finally {
+      entry.polling = false;
     }
-    this.schedule(entry, Math.max(0, entry.view.target.intervalMs - (Date.now() - started)));
+    const again = entry.again === true;
+    entry.again = false;
+    this.schedule(entry, again ? 0 : Math.max(0, entry.view.target.intervalMs - (Date.now() - started)));
   }
 
   private accept(entry: Entry, result: CheckResult): void {
     const { target } = entry.view;
     const fields = (result.fields ?? {}) as ProbeFields;
+    let level = result.level;
+    let message = result.message;
+    let assessment = fields.assessment;
+    const window = this.windows.activeFor(target.name, result.time);
+    if (window) {
+      const mark = { by: 'window' as const, message: `maintenance window "${window.id}": ${window.message}` };
+      assessment = inMaintenance(assessment ?? bareAssessment(result), mark);
+      level = 'maintenance';
+      message = target.redact(assessment.message ?? mark.message);
+    }
     const sample: Sample = {
       time: result.time,
       target: target.name,
-      level: result.level,
+      level,
       word: fields.word,
       httpCode: fields.httpStatus,
       durationMs: result.durationMs,
-      message: result.message,
+      message,
       intervalMs: target.intervalMs,
+      values: this.sampleValues(target, assessment, fields.assessment !== undefined),
     };
-    const { state, transition } = observe(entry.view.state, result.level, result.time, target.debounce);
+    const debounce = level === 'maintenance' ? IMMEDIATE : target.debounce;
+    const { state, transition } = observe(entry.view.state, level, result.time, debounce);
     entry.view = { target, state, last: sample };
-    this.write(() => this.options.store?.record(sample, target.displayUrl, state, transition));
-    if (transition) this.announce(target, sample, transition);
+    const muted = transition !== undefined && this.muted(entry, transition);
+    if (muted && sample.values) sample.values.muted = true;
+    const inMaintenanceNow = level === 'maintenance';
+    const changes = (assessment?.events ?? []).map(
+      (event): ChangeRecord => ({
+        time: result.time,
+        target: target.name,
+        url: target.displayUrl,
+        rule: event.rule,
+        message: target.redact(event.explanation ?? ''),
+        muted: inMaintenanceNow,
+      }),
+    );
+    for (const [key, value] of Object.entries(assessment?.recorded ?? {})) entry.known.set(key, value);
+    this.write(() => this.options.store?.record(sample, target.displayUrl, state, transition, changes));
+    if (transition) this.announce(entry, sample, transition, muted);
+    for (const change of changes) this.announceChange(target, change);
     for (const listener of this.listeners) listener.sampled?.(entry.view);
   }
 
-  private announce(target: WatchTarget, sample: Sample, transition: Transition): void {
+  /** The rules' part of a sample: what replay and a restart need, nothing when there is nothing. */
+  private sampleValues(
+    target: WatchTarget,
+    assessment: Assessment | undefined,
+    judged: boolean,
+  ): SampleValues | undefined {
+    if (!assessment) return undefined;
+    // The base judgement marks an answer that was judged (replay runs new rules only over those):
+    // an unreachable target inside a window has a mark but no answer.
+    const values: SampleValues = judged ? { base: assessment.base } : {};
+    if (target.rules.rules.length > 0) {
+      values.recorded = assessment.recorded;
+      const failed = assessment.verdicts.filter((v) => v.kind === 'condition' && v.verdict !== 'pass');
+      if (failed.length > 0) {
+        values.failed = failed.map((v) => ({
+          rule: v.rule,
+          severity: v.severity,
+          verdict: v.verdict,
+          ...(v.explanation === undefined ? {} : { explanation: target.redact(v.explanation) }),
+        }));
+      }
+    }
+    if (assessment.maintenance) values.maintenance = assessment.maintenance;
+    const ping = target.source.kind === 'push' ? this.board.last(target.name) : undefined;
+    if (ping)
+      values.ping = { at: ping.at, level: ping.level, ...(ping.message ? { message: ping.message } : {}) };
+    return values;
+  }
+
+  /**
+   * Maintenance mutes: entering it, and leaving it for the level last notified (a target that was
+   * ok, went into maintenance and came back ok is no news). Leaving it for anything else is news.
+   */
+  private muted(entry: Entry, transition: Transition): boolean {
+    if (transition.to === 'maintenance') return true;
+    return transition.from === 'maintenance' && transition.to === (entry.announced ?? 'ok');
+  }
+
+  private announce(entry: Entry, sample: Sample, transition: Transition, muted: boolean): void {
+    const { target } = entry.view;
     const details = {
       target: target.name,
       url: target.displayUrl,
       ...(sample.word === undefined ? {} : { word: sample.word }),
       ...(sample.httpCode === undefined ? {} : { httpCode: sample.httpCode }),
       ...(sample.message === undefined ? {} : { message: sample.message }),
+      ...(sample.values?.failed ? { rules: sample.values.failed } : {}),
+      ...(muted ? { muted: true } : {}),
     };
     const { log } = this.options;
     if (transition.from === undefined) {
@@ -206,13 +362,16 @@ export class Watcher {
         log.info(`${target.name} is ${transition.to}`, fields);
         return;
       }
-      log.warn(`${target.name} is ${transition.to}`, fields);
+      if (muted) log.info(`${target.name} is ${transition.to} (muted)`, fields);
+      else log.warn(`${target.name} is ${transition.to}`, fields);
     } else {
-      const line = `${target.name}: ${transition.from} -> ${transition.to}`;
+      const line = `${target.name}: ${transition.from} -> ${transition.to}${muted ? ' (muted)' : ''}`;
       const fields = { ...details, from: transition.from, to: transition.to };
-      if (SEVERITY[transition.to] > SEVERITY[transition.from]) log.warn(line, fields);
+      if (SEVERITY[transition.to] > SEVERITY[transition.from] && !muted) log.warn(line, fields);
       else log.info(line, fields);
     }
+    if (muted) return;
+    entry.announced = transition.to;
     const event: TransitionEvent = {
       target: target.name,
       url: target.displayUrl,
@@ -223,8 +382,29 @@ export class Watcher {
       httpCode: sample.httpCode,
       durationMs: sample.durationMs,
       at: transition.at,
+      ...(sample.values?.failed ? { rules: sample.values.failed } : {}),
     };
-    this.dispatcher.dispatch(target, event);
+    this.grouper.add({ kind: 'transition', target, event });
+  }
+
+  /** A value change an event rule saw: logged, and notified unless the target is in maintenance. */
+  private announceChange(target: WatchTarget, change: ChangeRecord): void {
+    const fields = {
+      target: target.name,
+      url: target.displayUrl,
+      rule: change.rule,
+      ...(change.muted ? { muted: true } : {}),
+    };
+    this.options.log.info(`${target.name}: ${change.message}${change.muted ? ' (muted)' : ''}`, fields);
+    if (change.muted) return;
+    const event: ChangeEvent = {
+      target: target.name,
+      url: target.displayUrl,
+      rule: change.rule,
+      explanation: change.message,
+      at: change.time,
+    };
+    this.grouper.add({ kind: 'change', target, event });
   }
 
   /**
@@ -244,6 +424,31 @@ export class Watcher {
       const row = stored.get(target.name);
       return row?.url === target.displayUrl ? row.state : INITIAL_STATE;
     };
+  }
+
+  /** A target's entry: its runner reads the entry's known values, and the push board. */
+  private entryOf(target: WatchTarget, state: TargetState, last?: Sample): Entry {
+    const known = new Map<string, Value>();
+    const entry: Entry = {
+      view: { target, state, ...(last === undefined ? {} : { last }) },
+      known,
+      runner: probeRunner(target, { previous: () => entry.known, board: this.board, now: this.options.now }),
+    };
+    if (state.level !== undefined) this.restoreValues(entry);
+    return entry;
+  }
+
+  /** From the history: the last known values (for `changed()`) and a push target's last ping. */
+  private restoreValues(entry: Entry): void {
+    const { store } = this.options;
+    if (!store) return;
+    try {
+      const { known, ping } = store.lastValues(entry.view.target.name);
+      entry.known = known;
+      if (ping) this.board.restore(entry.view.target.name, ping);
+    } catch (error) {
+      this.options.log.error('history read failed', { error: (error as Error).message });
+    }
   }
 
   private prune(): void {
@@ -271,12 +476,21 @@ export class Watcher {
   }
 }
 
-function entryOf(target: WatchTarget, state: TargetState, last?: Sample): Entry {
-  return { view: { target, state, ...(last === undefined ? {} : { last }) }, runner: probeRunner(target) };
+/** A result without an assessment (the target could not be reached) for a window to mark. */
+function bareAssessment(result: CheckResult): Assessment {
+  return {
+    level: result.level,
+    base: { level: result.level, ...(result.message === undefined ? {} : { message: result.message }) },
+    verdicts: [],
+    events: [],
+    recorded: {},
+    ...(result.message === undefined ? {} : { message: result.message }),
+  };
 }
 
 function retire(entry: Entry): void {
   entry.retired = true;
   clearTimeout(entry.timer);
   entry.runner.stop();
+  entry.runner.closeProbe();
 }

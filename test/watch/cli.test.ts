@@ -162,6 +162,9 @@ describe('statuskit watch', () => {
       `printf '%s|%s|%s|%s|%s\\n' "$STATUSKIT_TARGET" "$STATUSKIT_URL" "$STATUSKIT_FROM" "$STATUSKIT_TO" "$STATUSKIT_AT" >> ${hookFile}`,
       '--webhook',
       `${receiverBase}/hook`,
+      // Each transition on its own, at once (notifications are gathered for 10 s by default).
+      '--group-wait',
+      '0s',
     ]);
     await watch.waitForLog((l) => l.msg === 'flip is ok', 'the first observation');
     // One critical answer between good ones: below --fail-after 2, it must not become a transition.
@@ -243,7 +246,7 @@ describe('statuskit watch', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/TARGET\s+AVAILABILITY/);
     // The last sample speaks for up to three intervals after it, so the figure may have moved since.
-    expect(text.stdout).toMatch(/flip\s+\d+\.\d\d %\s+\S+\s+\S+\s+ok\s/);
+    expect(text.stdout).toMatch(/flip\s+\d+\.\d\d %\s+\S+\s+\S+\s+\S+\s+ok\s/);
     expect(text.stdout).toMatch(/\(start\)\s+ok/);
     expect(text.stdout).toMatch(/ok\s+critical\s+critical\s+503/);
     // Reading leaves no WAL files behind.

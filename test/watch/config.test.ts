@@ -236,3 +236,86 @@ describe('planning what to watch', () => {
     expect(() => parseListenAddress('99999')).toThrow(/PORT or HOST:PORT/);
   });
 });
+
+describe('rules, check and push targets, dependencies, windows in the file', () => {
+  it('resolves them into targets', () => {
+    const plan = planWatch(
+      { urls: [], layer: {} },
+      valid(`
+serve: 8078
+groupWait: 30s
+maintenance:
+  - { id: nightly, daily: { at: "02:00" }, timeZone: Europe/Paris, duration: 30m, targets: [db] }
+rules: { fast: "time < 2s" }
+targets:
+  db: { check: redis, options: { host: db.internal, port: 6379, password: s3cret-pw } }
+  api:
+    url: https://api.example.com/status
+    dependsOn: [db]
+    targetMaintenance: false
+    rules:
+      errors: body.ratio < 0.05
+      version: { notify: "changed(body.version)" }
+  backup: { push: { token: "0123456789abcdef0123", period: 1d } }
+`),
+    );
+    const [db, api, backup] = plan.targets;
+    expect(db).toMatchObject({
+      source: { kind: 'check', check: 'redis' },
+      displayUrl: 'redis://db.internal:6379',
+      dependsOn: [],
+    });
+    expect(db.ruleSpecs).toEqual([{ name: 'fast', when: 'time < 2s' }]);
+    expect(db.redact('login failed with s3cret-pw')).toBe('login failed with ***');
+    expect(api).toMatchObject({ dependsOn: ['db'], targetMaintenance: false, readsWord: false });
+    expect(api.rules.rules.map((rule) => [rule.name, rule.kind, rule.severity])).toEqual([
+      ['errors', 'condition', 'critical'],
+      ['version', 'event', 'warning'],
+    ]);
+    // Grace: a tenth of the period.
+    expect(backup.source).toEqual({
+      kind: 'push',
+      token: '0123456789abcdef0123',
+      periodMs: 86_400_000,
+      graceMs: 8_640_000,
+    });
+    expect(backup.displayUrl).toBe('push:backup');
+    expect(plan.groupWaitMs).toBe(30_000);
+    // 2026-12-03 02:10 in Paris is 01:10 UTC.
+    expect(plan.windows.activeFor('db', Date.UTC(2026, 11, 3, 1, 10))?.id).toBe('nightly');
+    expect(plan.windows.activeFor('api', Date.UTC(2026, 11, 3, 1, 10))).toBeUndefined();
+    expect(plan.windows.activeFor('db', Date.UTC(2026, 11, 3, 1, 40))).toBeUndefined();
+  });
+
+  it('lists every problem at once, at its path', () => {
+    expect(
+      problemsOf(`
+maintenance:
+  - { id: bad, cron: "0 25 * * *", duration: 1h }
+  - { id: once, start: "2026-12-01T00:00:00Z", targets: [nobody] }
+targets:
+  both: { url: "https://a.example/", check: tcp, options: { port: 1 } }
+  none: { interval: 5s }
+  db: { check: tcp, options: { host: x }, path: status }
+  web: { url: "https://w.example/", options: { port: 1 }, dependsOn: [ghost, loop] }
+  loop: { url: "https://l.example/", dependsOn: [loop2] }
+  loop2: { url: "https://l2.example/", dependsOn: [loop] }
+  short: { push: { token: abc, period: 1h } }
+  kind: { check: nosuch }
+`),
+    ).toEqual([
+      'targets.short.push.token: expected a length >= 16, got "abc"',
+      'targets.kind.check: expected one of "postgres", "mysql", "redis", "rabbitmq", "nats", "mqtt", "http", "statuskit", "tcp", "dns", "tls", "command", got "nosuch"',
+      'targets.both: expected exactly one of url, check (a check kind) or push',
+      'targets.none: expected exactly one of url, check (a check kind) or push',
+      'targets.db.path: not read by a check target',
+      'targets.db.options: invalid options for the tcp check: port: Invalid input: expected number, received undefined',
+      'targets.web.options: options are for check targets (check: KIND)',
+      'targets.web.dependsOn[0]: no target "ghost" in this file',
+      'targets.loop.dependsOn: a dependency cycle: loop -> loop2 -> loop',
+      expect.stringMatching(/^maintenance\[0\]: /),
+      'maintenance[1].targets[0]: no target "nobody" in this file',
+      'maintenance[1]: a one-off window needs `end` (or `cron`, `weekly`, `daily` to repeat)',
+    ]);
+  });
+});

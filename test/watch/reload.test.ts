@@ -359,6 +359,7 @@ targets:
     writeFileSync(
       file,
       `interval: 100ms
+groupWait: 0s
 targets:
   flip:
     url: "${base}/r3/flip"
@@ -373,6 +374,7 @@ ${leaving}`,
     writeFileSync(
       file,
       `interval: 100ms
+groupWait: 0s
 hookTimeout: 300ms
 targets:
   flip:

@@ -92,10 +92,10 @@ describe('history store', () => {
     for (const time of [1000, 2000, 3000, 4000]) {
       store.record(sample(time, 'ok'), 'u', { level: 'ok', since: 1000, streak: 0 }, { at: time, to: 'ok' });
     }
-    expect(store.prune(2500)).toEqual({ samples: 2, transitions: 2 });
+    expect(store.prune(2500)).toEqual({ samples: 2, transitions: 2, changes: 0 });
     expect(store.count('samples')).toBe(2);
     expect(store.loadStates().get('api')?.level).toBe('ok');
-    expect(store.prune(2500)).toEqual({ samples: 0, transitions: 0 });
+    expect(store.prune(2500)).toEqual({ samples: 0, transitions: 0, changes: 0 });
   });
 
   it('feeds availability and the history report', () => {
@@ -116,7 +116,7 @@ describe('history store', () => {
       observedMs: 10_000,
     });
     const report = buildReport(store, window);
-    expect(reportText(report)).toMatch(/api\s+80\.00 %\s+8s\s+10s\s+ok/);
+    expect(reportText(report)).toMatch(/api\s+80\.00 %\s+8s\s+10s\s+0ms\s+ok/);
     expect(reportText(report)).toMatch(/ok\s+critical\s+DOWN\s+503\s+down for maintenance/);
     const json = reportJson(report) as { targets: Array<{ availability: { percent: number } }> };
     expect(json.targets[0].availability.percent).toBe(80);
