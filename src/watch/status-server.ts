@@ -62,14 +62,22 @@ export async function serveWatcher(
     if (shown.delete(name)) status.remove(`targets.${name}`);
   };
   for (const view of watcher.views) show(view.target.name);
-  // The dashboard and its live feed, on the same server: a status page of the watched targets.
+  // The dashboard and its live feed, on the same server: a status page of the watched targets, with
+  // the feed's history of each target's level (a bar per target), response time and transitions.
   const [{ createLiveFeed }, { createDashboard }] = await Promise.all([
     import('../live/index.js'),
     import('../dashboard/index.js'),
   ]);
   const feed = createLiveFeed({ status, onError: () => {}, wsPath: WS, ssePath: SSE });
   status.addRoute(
-    createDashboard({ status, title: 'statuskit watch', prefix: DASHBOARD, feedPath: WS, ssePath: SSE }),
+    createDashboard({
+      status,
+      title: 'statuskit watch',
+      prefix: DASHBOARD,
+      feedPath: WS,
+      ssePath: SSE,
+      charts: ['checks'],
+    }),
   );
   const server = await status.listen({
     host: listen.host,
@@ -115,7 +123,15 @@ export function componentOf(view: TargetView): CheckOutcome {
     fields.pending = state.pending;
     fields.pendingCount = state.streak;
   }
-  return { level: state.level, fields, ...(last.message === undefined ? {} : { message: last.message }) };
+  return {
+    level: state.level,
+    fields,
+    // The poll's round trip is what this component measured: its history charts it as the
+    // target's response time (and health+json reports it as the observed value).
+    observedValue: last.durationMs,
+    observedUnit: 'ms',
+    ...(last.message === undefined ? {} : { message: last.message }),
+  };
 }
 
 /**
