@@ -308,9 +308,12 @@ export class History {
     };
   }
 
-  /** `15m` (back from now) or epoch milliseconds (after that instant). */
+  /**
+   * `15m` (back from now) or epoch milliseconds (after that instant). A bare number too small to
+   * be an instant of this century (`5`) is a duration without its unit, and refused as one.
+   */
   private since(text: string): { since: number; range?: string } {
-    if (/^\d+$/.test(text)) return { since: Number(text) };
+    if (/^\d{13,}$/.test(text)) return { since: Number(text) };
     try {
       const back = parseDuration(text, 'since');
       return { since: this.clock() - back, range: text };
