@@ -284,9 +284,11 @@ function scheduleHistoryDraw() {
   });
 }
 
+/** Chips span the range, or only what the server has when it has less (a bar of a few pixels says nothing). */
 function drawTrends() {
   const end = history.time[history.time.length - 1] ?? Date.now() / 1000;
-  tree.drawHistory(history, end - history.rangeMs / 1000, end);
+  const start = Math.max(end - history.rangeMs / 1000, history.time[0] ?? end);
+  tree.drawHistory(history, start, end);
 }
 
 function buildRangeSwitch() {
@@ -339,8 +341,9 @@ const feed = new Feed(
     feedPath: config.feedPath ?? '/api/health/ws',
     ssePath: config.ssePath ?? '/status/stream',
     transport: config.transport,
+    // The document every second (with the vitals' tick), so its facts move with the charts.
     topics: [
-      ['status', undefined],
+      ['status', '1s'],
       ['history', undefined],
     ],
     historyRange: history.range,
