@@ -256,7 +256,9 @@ function specOf(chart) {
 
 const chartsBox = $('charts');
 const charts = new Map();
-const chartNames = Array.isArray(config.charts) ? config.charts : Object.keys(CHART_SPECS).slice(0, 7);
+/** What a service's page draws unless the server names its charts (a watcher draws `checks`). */
+const DEFAULT_CHARTS = ['cpu', 'memory', 'network', 'eventLoop', 'pressure', 'requests', 'errors'];
+const chartNames = Array.isArray(config.charts) ? config.charts : DEFAULT_CHARTS;
 for (const name of chartNames) charts.set(name, new HistoryChart(chartsBox, name, specOf(name)));
 
 function showHistory(data) {
@@ -311,6 +313,7 @@ function markRange() {
 
 function selectRange(range) {
   if (range === history.range) return;
+  if (range !== '15m') $('notice').hidden = true;
   history.setRange(range);
   try {
     sessionStorage.setItem(RANGE_KEY, range);
@@ -367,6 +370,15 @@ const feed = new Feed(
       $('sign-out').hidden = false;
     },
     onRefused(topic, code) {
+      if (code === 'too_large') {
+        // More points than this connection may hold (a host with many cores, a day at a second):
+        // back to the range the subscription already delivered.
+        $('charts-empty').textContent =
+          `The ${RANGES[history.range].label} history is too large for this connection.`;
+        $('charts-empty').hidden = false;
+        selectRange('15m');
+        return;
+      }
       if (topic === 'history' && code === 'unavailable') {
         // A feed made with `history: false`: no charts; the timeline is then what this page sees.
         state.historyAvailable = false;

@@ -1,10 +1,11 @@
 /**
- * What the history charts, read from the feed's sources: pure functions from one reading to the
- * points of one chart. The figures are the sources' own (the memory chart is `usedPercent`, the same
- * number the status document shows), so the dashboard and the document never disagree.
+ * What the history records of the feed's sources: pure functions from one reading to the points of
+ * one chart. The figures are the sources' own (the memory chart is `usedPercent`, the same number
+ * the status document shows), so the dashboard and the document never disagree.
  */
 import { derived } from '../vitals/precision.js';
 import type { Aggregate } from './history-store.js';
+import { resolveSources, type SourceInputs, type TopicSource } from './sources.js';
 
 /** A chart's points of one sample: series label -> value (null or absent: no value this time). */
 export type ChartPoints = Array<[label: string, value: number | null | undefined]>;
@@ -149,4 +150,58 @@ function metersOf(status: unknown): Dict[] {
 function rounded(value: unknown): number | undefined {
   const n = num(value);
   return n === undefined ? undefined : derived(n);
+}
+
+/** The vitals the built-in charts read: `src/vitals`' `Vitals`, or anything with some of these. */
+export interface HistoryVitals {
+  intervalMs?: number;
+  cpus?(): unknown;
+  network?(): unknown;
+  memory?(): unknown;
+  process?(): { eventLoop?: unknown } | undefined;
+  pressure?(): unknown;
+  disks?(): unknown;
+}
+
+export interface HistorySources extends Omit<SourceInputs, 'vitals'> {
+  vitals?: HistoryVitals;
+}
+
+type Reader = (() => ChartPoints | undefined) | undefined;
+
+/**
+ * The charts of the sources there are, in the order clients show them. `metrics` is the metrics
+ * source's reading of this sample, the fallback for the event loop, PSI and request meters where
+ * no vitals or request source gives them.
+ */
+export function sourceCharts(
+  inputs: HistorySources,
+  metrics: () => Dict | undefined,
+): Map<string, HistoryChart> {
+  const { vitals } = inputs;
+  const sources = resolveSources({ requests: inputs.requests, sources: inputs.sources });
+  const from = (
+    read: TopicSource | undefined,
+    points: (reading: unknown) => ChartPoints | undefined,
+  ): Reader => (read ? () => points(read()) : undefined);
+  const vital = (name: keyof HistoryVitals & string): TopicSource | undefined => {
+    const read = vitals?.[name];
+    return typeof read === 'function' ? () => (read as () => unknown).call(vitals) : undefined;
+  };
+  const requests = sources.requests ?? (() => metrics()?.requests);
+  const eventLoop = () => (vitals?.process ? vitals.process()?.eventLoop : metrics()?.eventLoop);
+  const pressure = vital('pressure') ?? (() => metrics()?.pressure);
+  const readers: Array<[string, string, Reader]> = [
+    ['cpu', '%', from(sources.cpu ?? vital('cpus'), (reading) => cpuPoints(reading))],
+    ['memory', '%', from(vital('memory'), memoryPoints)],
+    ['network', 'B/s', from(sources.network ?? vital('network'), networkPoints)],
+    ['eventLoop', 'ms', from(eventLoop, eventLoopPoints)],
+    ['pressure', '%', from(pressure, pressurePoints)],
+    ['disks', '%', from(vital('disks'), diskPoints)],
+    ['requests', '/s', from(requests, requestPoints)],
+    ['errors', '%', from(requests, errorPoints)],
+  ];
+  const charts = new Map<string, HistoryChart>();
+  for (const [name, unit, read] of readers) if (read) charts.set(name, { unit, read });
+  return charts;
 }

@@ -3,24 +3,13 @@ import type { StatusHost } from '../host.js';
 import type { Snapshot } from '../tree/snapshot.js';
 import { type Duration, optionalDuration, parseDuration } from '../util/duration.js';
 import { LiveEvent } from './event.js';
-import {
-  type ChartPoints,
-  cpuPoints,
-  diskPoints,
-  errorPoints,
-  eventLoopPoints,
-  type HistoryChart,
-  memoryPoints,
-  networkPoints,
-  pressurePoints,
-  requestPoints,
-} from './history-charts.js';
+import { type ChartPoints, type HistoryChart, type HistorySources, sourceCharts } from './history-charts.js';
 import { HistoryStore } from './history-store.js';
 import { StatusTimeline, type Transition, transitionJson } from './history-timeline.js';
 import { LiveError } from './protocol.js';
-import { resolveSources, type SourceInputs, type TopicSource } from './sources.js';
+import { resolveSources } from './sources.js';
 
-export type { HistoryChart } from './history-charts.js';
+export type { HistoryChart, HistorySources, HistoryVitals } from './history-charts.js';
 export type { Transition } from './history-timeline.js';
 
 /** Sizes and pace of the history. Every duration is text with a unit (`1s`, `1h`) or ms. */
@@ -43,20 +32,8 @@ export interface HistoryOptions {
   charts?: Record<string, HistoryChart>;
 }
 
-/** The vitals the built-in charts read: `src/vitals`' `Vitals`, or anything with some of these. */
-export interface HistoryVitals {
-  intervalMs?: number;
-  cpus?(): unknown;
-  network?(): unknown;
-  memory?(): unknown;
-  process?(): { eventLoop?: unknown } | undefined;
-  pressure?(): unknown;
-  disks?(): unknown;
-}
-
-export interface HistoryInputs extends HistoryOptions, Omit<SourceInputs, 'vitals'> {
+export interface HistoryInputs extends HistoryOptions, HistorySources {
   status: StatusHost;
-  vitals?: HistoryVitals;
   onError?: (error: unknown) => void;
   /** The clock samples are stamped with (tests drive a fast one). Default `Date.now`. */
   clock?: () => number;
@@ -70,6 +47,8 @@ export interface HistoryRequest {
   since: number;
   /** How `since` was written, when it was a range back from now (`15m`): answers to it are cached. */
   range?: string;
+  /** Every transition kept, whatever `since` (the first push of the `history` topic: the timeline is state). */
+  allTransitions?: boolean;
 }
 
 /** A new sample, told to listeners (the feed pushes it to `history` subscribers). */
@@ -95,8 +74,6 @@ export const DEFAULT_RANGE = '15m';
 export const TRANSITIONS = 'transitions';
 export const ALL = 'all';
 
-/** Per-chart units and coarse aggregation of the charts read from the status itself. */
-const STATUS_CHARTS = { levels: { unit: 'level', aggregate: 'max' }, checks: { unit: 'ms' } } as const;
 const CACHE_ENTRIES = 32;
 
 /**
@@ -129,44 +106,22 @@ export class History {
       throw new TypeError('createHistory: `status` (a StatusKit from createStatus()) is required');
     this.clock = inputs.clock ?? Date.now;
     this.onError = inputs.onError ?? (() => {});
-    // A sampler slower than a second sets the pace; a faster one is read once a second.
-    const fallbackInterval = Math.max(1000, positiveNumber(inputs.vitals?.intervalMs) ?? 0);
-    this.intervalMs = positive(
-      optionalDuration(inputs.interval, fallbackInterval, 'history.interval'),
-      'interval',
-    );
-    const spanMs = positive(optionalDuration(inputs.span, 3_600_000, 'history.span'), 'span');
-    const coarseStepMs = positive(
-      optionalDuration(inputs.coarseInterval, 60_000, 'history.coarseInterval'),
-      'coarseInterval',
-    );
-    const coarseSpanMs = positive(
-      optionalDuration(inputs.coarseSpan, 86_400_000, 'history.coarseSpan'),
-      'coarseSpan',
-    );
-    this.statusIntervalMs = positive(
-      optionalDuration(inputs.statusInterval, 1000, 'history.statusInterval'),
-      'statusInterval',
-    );
-    const maxSeries = count(inputs.maxSeries, 64, 'maxSeries');
-    const fineCapacity = Math.ceil(spanMs / this.intervalMs);
-    const coarseCapacity = Math.ceil(coarseSpanMs / coarseStepMs);
-    this.capBytes = (maxSeries + 1) * (fineCapacity + coarseCapacity) * 8;
+    const sizes = historySizes(inputs);
+    this.intervalMs = sizes.intervalMs;
+    this.statusIntervalMs = sizes.statusIntervalMs;
+    this.capBytes = sizes.capBytes;
     const metrics = resolveSources({ metrics: inputs.metrics, sources: inputs.sources }).metrics;
     this.metricsSource = () => {
       const data = metrics?.();
       return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
     };
+    this.timeline = new StatusTimeline(sizes.maxTransitions);
     this.charts = this.chartsOf(inputs);
     for (const [name, chart] of this.charts) this.units[name] = chart.unit;
     this.store = new HistoryStore({
-      fineCapacity,
-      coarseStepMs,
-      coarseCapacity,
-      maxSeries,
+      ...sizes,
       aggregateOf: (chart) => this.charts.get(chart)?.aggregate ?? 'mean',
     });
-    this.timeline = new StatusTimeline(count(inputs.maxTransitions, 500, 'maxTransitions'));
   }
 
   /** Starts sampling and polling the status (timers unref'ed: they never keep a process alive). */
@@ -245,7 +200,7 @@ export class History {
     const charts = topics.filter((topic) => topic !== ALL && topic !== TRANSITIONS);
     if (charts.length > 0 && !disclosure.details)
       throw new LiveError('forbidden', `history of ${charts[0]} is not visible to this caller`);
-    return { topics, ...this.since(sinceText) };
+    return { topics, ...parseSince(sinceText, this.clock()) };
   }
 
   /** The charts recorded so far and `transitions`: what `history` has something to answer for. */
@@ -259,7 +214,9 @@ export class History {
    * tier within one sample interval gets the same string.
    */
   window(request: HistoryRequest, disclosure: Disclosure): string {
-    const key = request.range && `${request.topics.join(',')}|${request.range}|${disclosure.key}`;
+    const key =
+      request.range &&
+      `${request.topics.join(',')}|${request.range}|${request.allTransitions === true}|${disclosure.key}`;
     const cached = key && this.answers.get(key);
     if (cached) return cached;
     const everything = request.topics.includes(ALL);
@@ -270,7 +227,7 @@ export class History {
     const units = Object.fromEntries(charts.map((chart) => [chart, this.units[chart] ?? '']));
     const transitions = withTransitions
       ? `,"transitions":[${this.timeline
-          .after(request.since, disclosure)
+          .after(request.allTransitions ? Number.NEGATIVE_INFINITY : request.since, disclosure)
           .map((t) => transitionJson(t, disclosure))
           .join(',')}]`
       : '';
@@ -308,23 +265,6 @@ export class History {
     };
   }
 
-  /**
-   * `15m` (back from now) or epoch milliseconds (after that instant). A bare number too small to
-   * be an instant of this century (`5`) is a duration without its unit, and refused as one.
-   */
-  private since(text: string): { since: number; range?: string } {
-    if (/^\d{13,}$/.test(text)) return { since: Number(text) };
-    try {
-      const back = parseDuration(text, 'since');
-      return { since: this.clock() - back, range: text };
-    } catch (error) {
-      throw new LiveError(
-        'bad_request',
-        `${(error as Error).message}; since is a range like 15m, 1h, 24h or epoch milliseconds`,
-      );
-    }
-  }
-
   private async pollStatus(): Promise<void> {
     // Someone else evaluated the tree within this interval (the feed's watch): no second evaluation.
     if (this.polling || this.clock() - this.lastObserved < this.statusIntervalMs * 0.9) return;
@@ -341,36 +281,11 @@ export class History {
   /** The metrics source, read at most once per sample (several charts may fall back to it). */
   private readMetrics: () => Record<string, unknown> | undefined = () => undefined;
 
+  /** The sources' charts, the status's own two, then the caller's. */
   private chartsOf(inputs: HistoryInputs): Map<string, HistoryChart> {
-    const { vitals } = inputs;
-    const sources = resolveSources({ requests: inputs.requests, sources: inputs.sources });
-    const from = (read: TopicSource | undefined, points: (reading: unknown) => ChartPoints | undefined) =>
-      read ? () => points(read()) : undefined;
-    const cpu = sources.cpu ?? (vitals?.cpus && (() => vitals.cpus!()));
-    const network = sources.network ?? (vitals?.network && (() => vitals.network!()));
-    const requests = sources.requests ?? (() => this.readMetrics()?.requests);
-    const builtIn: Array<[string, string, (() => ChartPoints | undefined) | undefined]> = [
-      ['cpu', '%', from(cpu, (r) => cpuPoints(r))],
-      ['memory', '%', vitals?.memory && (() => memoryPoints(vitals.memory!()))],
-      ['network', 'B/s', from(network, networkPoints)],
-      [
-        'eventLoop',
-        'ms',
-        () => eventLoopPoints(vitals?.process ? vitals.process()?.eventLoop : this.readMetrics()?.eventLoop),
-      ],
-      [
-        'pressure',
-        '%',
-        () => pressurePoints(vitals?.pressure ? vitals.pressure() : this.readMetrics()?.pressure),
-      ],
-      ['disks', '%', vitals?.disks && (() => diskPoints(vitals.disks!()))],
-      ['requests', '/s', () => requestPoints(requests())],
-      ['errors', '%', () => errorPoints(requests())],
-    ];
-    const charts = new Map<string, HistoryChart>();
-    for (const [name, unit, read] of builtIn) if (read) charts.set(name, { unit, read });
-    charts.set('levels', { ...STATUS_CHARTS.levels, read: () => this.timeline.levelPoints() });
-    charts.set('checks', { ...STATUS_CHARTS.checks, read: () => this.timeline.takeResponseTimes() });
+    const charts = sourceCharts(inputs, () => this.readMetrics());
+    charts.set('levels', { unit: 'level', aggregate: 'max', read: () => this.timeline.levelPoints() });
+    charts.set('checks', { unit: 'ms', read: () => this.timeline.takeResponseTimes() });
     for (const [name, chart] of Object.entries(inputs.charts ?? {})) {
       if (typeof chart?.read !== 'function')
         throw new TypeError(`createHistory: charts.${name} needs read() returning [label, value] pairs`);
@@ -386,10 +301,13 @@ export class History {
   }
 }
 
-/** A window of every chart and the transitions since `since` (`15m`), cut per tier, as one `history` event. */
+/**
+ * The `history` topic's current state, cut per tier, as one event: every chart since `since`
+ * (`15m`) and every transition kept (what a page needs to open on the past).
+ */
 export function historyWindowEvent(history: History, id: number, since: string): LiveEvent {
   const render = (disclosure: Disclosure) =>
-    history.window(history.request([ALL, since], disclosure), disclosure);
+    history.window({ ...history.request([ALL, since], disclosure), allTransitions: true }, disclosure);
   return new LiveEvent('history', id, render, true);
 }
 
@@ -400,6 +318,48 @@ export function historySampleEvent(history: History, sample: HistorySample, id: 
 
 export function createHistory(inputs: HistoryInputs): History {
   return new History(inputs).start();
+}
+
+/** The rings' sizes and the pace, from the options (durations with units or ms). */
+function historySizes(inputs: HistoryInputs) {
+  const ms = (value: Duration | undefined, fallback: number, name: string) =>
+    positive(optionalDuration(value, fallback, `history.${name}`), name);
+  // A sampler slower than a second sets the pace; a faster one is read once a second.
+  const intervalMs = ms(
+    inputs.interval,
+    Math.max(1000, positiveNumber(inputs.vitals?.intervalMs) ?? 0),
+    'interval',
+  );
+  const coarseStepMs = ms(inputs.coarseInterval, 60_000, 'coarseInterval');
+  const fineCapacity = Math.ceil(ms(inputs.span, 3_600_000, 'span') / intervalMs);
+  const coarseCapacity = Math.ceil(ms(inputs.coarseSpan, 86_400_000, 'coarseSpan') / coarseStepMs);
+  const maxSeries = count(inputs.maxSeries, 64, 'maxSeries');
+  return {
+    intervalMs,
+    statusIntervalMs: ms(inputs.statusInterval, 1000, 'statusInterval'),
+    coarseStepMs,
+    fineCapacity,
+    coarseCapacity,
+    maxSeries,
+    maxTransitions: count(inputs.maxTransitions, 500, 'maxTransitions'),
+    capBytes: (maxSeries + 1) * (fineCapacity + coarseCapacity) * 8,
+  };
+}
+
+/**
+ * `15m` (back from now) or epoch milliseconds (after that instant). A bare number too short to be
+ * an instant of this century (`5`) is a duration without its unit, and refused as one.
+ */
+function parseSince(text: string, now: number): { since: number; range?: string } {
+  if (/^\d{13,}$/.test(text)) return { since: Number(text) };
+  try {
+    return { since: now - parseDuration(text, 'since'), range: text };
+  } catch (error) {
+    throw new LiveError(
+      'bad_request',
+      `${(error as Error).message}; since is a range like 15m, 1h, 24h or epoch milliseconds`,
+    );
+  }
 }
 
 function once<T>(read: () => T): () => T {

@@ -4,6 +4,7 @@ import { apiKeyAuth, createAccess } from '../../src/access/index.js';
 import { FULL_DISCLOSURE, SUMMARY_DISCLOSURE } from '../../src/access/types.js';
 import { EMBEDDED_DEFAULT } from '../../src/cli/agent.js';
 import { buildAgent } from '../../src/config/index.js';
+import { historyWindowEvent } from '../../src/live/history.js';
 import { History } from '../../src/live/index.js';
 import type { Level } from '../../src/model/index.js';
 import { createVitals, type Vitals } from '../../src/vitals/index.js';
@@ -241,6 +242,7 @@ describe('history memory', () => {
           const flipped = (now / 600_000) % 2 < 1;
           history.observe({
             ...snapshot,
+            time: now,
             version: snapshot.version + flips,
             level: flipped ? 'critical' : 'ok',
           });
@@ -265,6 +267,15 @@ describe('history memory', () => {
       const answer = history.window(hour, FULL_DISCLOSURE);
       // Every second after the instant an hour before the clock: 3599 points, the fine ring's full hour.
       expect(JSON.parse(answer).time).toHaveLength(3599);
+      // A quarter of an hour of points; the topic's first push carries every transition kept (the
+      // timeline is state), a `history all 15m` only those of the quarter.
+      const pushed = JSON.parse(historyWindowEvent(history, 1, '15m').json(FULL_DISCLOSURE));
+      expect(pushed.time).toHaveLength(899);
+      expect(pushed.transitions).toHaveLength(143);
+      const quarter = JSON.parse(
+        history.window(history.request(['all', '15m'], FULL_DISCLOSURE), FULL_DISCLOSURE),
+      );
+      expect(quarter.transitions.length).toBeLessThanOrEqual(2);
       // The same request within one sample is the same string: served, not recomputed.
       expect(history.window(hour, FULL_DISCLOSURE)).toBe(answer);
       expect(history.window(history.request(['all', '1h'], SUMMARY_DISCLOSURE), SUMMARY_DISCLOSURE)).not.toBe(
