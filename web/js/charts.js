@@ -133,7 +133,7 @@ export class HistoryChart {
         ...this.size(),
         legend: { show: false },
         cursor: { show: false },
-        padding: small ? [6, 4, 6, 0] : [6, 4, 0, 0],
+        padding: small ? [6, 8, 6, 0] : [6, 14, 0, 0],
         scales: {
           x: {
             time: true,
