@@ -233,7 +233,13 @@ export class History {
       : '';
     const to = this.store.latestTime ?? this.clock();
     const restricted = !disclosure.details && everything ? ',"restricted":true' : '';
-    const points = everything || charts.length > 0 ? `,${this.store.windowJson(request.since, charts)}` : '';
+    // A tier without details gets the shape of an `all` answer with nothing in it.
+    const points =
+      charts.length > 0 || (everything && disclosure.details)
+        ? `,${this.store.windowJson(request.since, charts)}`
+        : everything
+          ? ',"time":[],"charts":{}'
+          : '';
     const json =
       `{"kind":"window","history":${JSON.stringify(request.topics)},"from":${request.since},"to":${to},` +
       `"intervalMs":${this.intervalMs},"units":${JSON.stringify(units)}${points}${transitions}${restricted}}`;
