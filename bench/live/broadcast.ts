@@ -15,7 +15,7 @@ import { RawClient } from './raw-client.js';
 const CLIENTS = Number(process.argv[2] ?? 5000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const SECONDS = Number(process.argv[4] ?? 5);
-const MODES = ['statuskit', 'statuskit-send', 'bare', 'socketio'] as const;
+const MODES = ['statuskit', 'statuskit-no-history', 'statuskit-send', 'bare', 'socketio'] as const;
 type Mode = (typeof MODES)[number];
 /** Approximate bytes of one push on the wire (frame + envelope), to report the delivered share. */
 const MESSAGE_BYTES = JSON.stringify(payload()).length + 40;
@@ -71,7 +71,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function describe(mode: Mode, s: Sample): string {
   return (
-    `${mode.padEnd(15)} cpu ${s.cpu.toFixed(1)}% (user ${s.user.toFixed(1)}%, kernel ${(s.cpu - s.user).toFixed(1)}%)` +
+    `${mode.padEnd(20)} cpu ${s.cpu.toFixed(1)}% (user ${s.user.toFixed(1)}%, kernel ${(s.cpu - s.user).toFixed(1)}%)` +
     `  rss ${s.rss.toFixed(0)} MB  delivered ${(s.delivery * 100).toFixed(0)}%`
   );
 }
@@ -98,6 +98,10 @@ async function main(): Promise<void> {
   const ratio = (a: Mode, b: Mode, key: 'cpu' | 'user') => (med(a, key) / med(b, key)).toFixed(2);
   console.log(`\nstatuskit / bare ws       ${ratio('statuskit', 'bare', 'cpu')}x  (target <= 1.1x)`);
   console.log(`statuskit-send / bare ws  ${ratio('statuskit-send', 'bare', 'cpu')}x`);
+  // The history records once a second, off the broadcast path: the same cost with or without it.
+  console.log(
+    `statuskit / no history    ${ratio('statuskit', 'statuskit-no-history', 'cpu')}x  (target 1.0x)`,
+  );
   console.log(`socket.io / statuskit     ${ratio('socketio', 'statuskit', 'cpu')}x  (target >= 1.5x)`);
   // Every variant pays the same kernel time per recipient (one socket write, and on loopback the
   // client's TCP receive path as well); the user-space ratio is what the libraries themselves cost.

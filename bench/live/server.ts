@@ -1,7 +1,9 @@
 /**
  * One broadcast server in its own process, so its CPU and RSS are measured alone.
- * Modes: `statuskit` (live feed, pre-framed), `statuskit-send` (live feed through ws.send),
- * `bare` (ws, pre-serialized Buffer sent to every client), `socketio` (io.emit of the object).
+ * Modes: `statuskit` (live feed, pre-framed, with real vitals and the history recording them, as
+ * in the agent), `statuskit-no-history` (the same with `history: false`), `statuskit-send` (live
+ * feed through ws.send), `bare` (ws, pre-serialized Buffer sent to every client), `socketio`
+ * (io.emit of the object).
  * Talks to the parent over IPC: sends {port}, answers {cpuPercent, userPercent, rssMB, open} to
  * {measure: ms}.
  */
@@ -11,6 +13,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { createStatus } from '../../src/index.js';
 import { createLiveFeed } from '../../src/live/index.js';
+import { createVitals } from '../../src/vitals/index.js';
 import { payload } from './payload.js';
 
 const mode = process.argv[2];
@@ -21,14 +24,17 @@ const server = createServer();
 let openConnections = () => 0;
 const data = payload();
 
-if (mode === 'statuskit' || mode === 'statuskit-send') {
+if (mode === 'statuskit' || mode === 'statuskit-no-history' || mode === 'statuskit-send') {
   const status = createStatus();
   const feed = createLiveFeed({
     status,
+    // Real vitals, as in the agent; the history samples them once a second, off the broadcast path.
+    vitals: createVitals().start(),
+    history: mode === 'statuskit-no-history' ? false : undefined,
     sources: { sysinfo: () => data },
     maxConnections: 20_000,
     commandRate: { perSecond: 100 },
-    preframe: mode === 'statuskit',
+    preframe: mode !== 'statuskit-send',
   });
   feed.attach(server);
   openConnections = () => feed.connectionCount;

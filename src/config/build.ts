@@ -103,6 +103,13 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     ? await exportOtlp(status, registry, config, cluster?.settings.instance)
     : undefined;
   const livePaths = livePathsOf(config);
+  // The history records from the start (the feed itself is made on first use), so the dashboard
+  // opens on the past whenever it is opened.
+  const historyConfig = config.live === false ? false : (config.live?.history ?? {});
+  const history =
+    historyConfig === false
+      ? undefined
+      : (await import('../live/history.js')).createHistory({ ...historyConfig, status, vitals });
   const live = new Lazy(async () => {
     const { createLiveFeed } = await import('../live/index.js');
     // The `metrics` topic carries the event-loop and PSI readings too, so the dashboard charts
@@ -114,6 +121,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       vitals,
       sources: { metrics },
       rateLimiter,
+      history: history ?? false,
     });
     return feed;
   });
@@ -148,6 +156,7 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       await otlp?.close();
       maintenance?.close();
       await live.value?.close();
+      history?.stop();
       await status.close();
       vitals?.close();
     },

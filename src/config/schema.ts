@@ -307,6 +307,8 @@ const metrics = z.union([
   }),
 ]);
 
+const historyDuration = duration.refine((ms) => ms > 0, { message: 'expected a duration above 0' });
+
 /** The WebSocket feed (seed 003's commands) and Server-Sent Events. */
 const live = z.union([
   z.literal(false),
@@ -326,6 +328,21 @@ const live = z.union([
     plainTextErrors: z.boolean().optional(),
     intervals: z
       .partialRecord(z.enum(['status', 'sysinfo', 'cpu', 'network', 'requests', 'metrics']), duration)
+      .optional(),
+    /** The server-side history behind the dashboard's charts and timeline (docs/live.md), or `false`. */
+    history: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          interval: historyDuration.optional(),
+          span: historyDuration.optional(),
+          coarseInterval: historyDuration.optional(),
+          coarseSpan: historyDuration.optional(),
+          statusInterval: historyDuration.optional(),
+          maxSeries: z.number().int().positive().optional(),
+          maxTransitions: z.number().int().positive().optional(),
+        }),
+      ])
       .optional(),
   }),
 ]);

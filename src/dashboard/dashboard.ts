@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { AccessControl } from '../access/types.js';
 import type { StatusHost } from '../host.js';
@@ -16,8 +17,16 @@ export interface DashboardOptions {
   feedPath?: string | false;
   /** The SSE stream's path, used when the WebSocket cannot connect; `false` for none. Default `/status/stream`. */
   ssePath?: string | false;
-  /** The page's title and heading. Default `Status`. */
+  /**
+   * The page's title and heading. Default: the service's identity in the document (`name`,
+   * `serviceId`, `service`, `hostName`, or the host facts' `hostname`), else this host's name.
+   */
   title?: string;
+  /**
+   * The history charts drawn, in order (chart names of the live feed's history). Default: `cpu`,
+   * `memory`, `network`, `eventLoop`, `pressure`, `requests`, `errors`; charts without data stay hidden.
+   */
+  charts?: readonly string[];
   /**
    * Guards the page itself. Only refusals that carry a Basic or Digest challenge (or a 429) are
    * passed on, so the browser shows its own login prompt; otherwise the page loads (it holds no
@@ -84,7 +93,9 @@ export function createDashboard(options: DashboardOptions = {}): DashboardRoute 
     assets: assetBase,
     feedPath: pathOption(options.feedPath, '/api/health/ws', 'feedPath'),
     ssePath: pathOption(options.ssePath, '/status/stream', 'ssePath'),
-    title: options.title ?? 'Status',
+    title: options.title ?? hostname(),
+    titleFromDocument: options.title === undefined,
+    ...chartsOf(options.charts),
     ...styleOf(options.status),
   };
   const template = readFileSync(`${webRoot}/index.html`, 'utf8');
@@ -211,6 +222,13 @@ function styleOf(status: DashboardOptions['status']): Partial<PageConfig> {
     overallStatusKey: layout.overallStatusKey,
     components: layout.components,
   };
+}
+
+function chartsOf(charts: DashboardOptions['charts']): Partial<PageConfig> {
+  if (charts === undefined) return {};
+  if (!Array.isArray(charts) || !charts.every((name) => typeof name === 'string' && name !== ''))
+    throw new TypeError('dashboard charts must be a list of chart names');
+  return { charts: [...charts] };
 }
 
 function pathOption(value: string | false | undefined, fallback: string, name: string): string | false {

@@ -12,7 +12,11 @@ export interface PageConfig {
   feedPath: string | false;
   /** SSE stream path (`/status/stream`); `false` when there is none. */
   ssePath: string | false;
+  /** The page's title; the service's identity in the document replaces it when `titleFromDocument`. */
   title: string;
+  titleFromDocument?: boolean;
+  /** History charts drawn, in order (the page's default set when absent). */
+  charts?: string[];
   /** Which transport the page tries first. */
   transport: 'websocket' | 'sse';
   /** The service's words per level, so the page can colour them. */

@@ -10,6 +10,14 @@ import type { Snapshot } from '../tree/snapshot.js';
 import { listenOn } from '../util/listen.js';
 import { CallerLimit } from './caller-limit.js';
 import { LiveEvent } from './event.js';
+import {
+  DEFAULT_RANGE,
+  History,
+  type HistorySample,
+  type HistoryStats,
+  historySampleEvent,
+  historyWindowEvent,
+} from './history.js';
 import { type Channel, Hub, type Subscriber, type TopicProducer } from './hub.js';
 import type { LogSink } from './log-sink.js';
 import { type LiveConfig, type LiveFeedOptions, resolveConfig } from './options.js';
@@ -39,6 +47,8 @@ export interface LiveStats {
   rateLimitedConnects: number;
   /** WebSocket commands refused by the caller's rate limit or the per-connection `commandRate`. */
   rateLimitedCommands: number;
+  /** The history's size (absent with `history: false`). */
+  history?: HistoryStats;
 }
 
 export interface LiveServer {
@@ -62,19 +72,27 @@ export class LiveFeed {
   private readonly detachers = new Set<() => void>();
   private readonly servers = new Set<Server>();
   private readonly unsubscribeLogs: (() => void) | undefined;
+  private readonly history: History | undefined;
+  /** Whether the history was made here (and so is stopped with the feed). */
+  private readonly ownsHistory: boolean;
+  private readonly unsubscribeHistory: (() => void) | undefined;
   private connections = 0;
 
   constructor(options: LiveFeedOptions) {
     this.config = resolveConfig(options);
     const status = options.status;
     const sources = resolveSources(options);
+    this.ownsHistory = options.history !== false && !(options.history instanceof History);
+    this.history = historyOf(options, this.config.onError);
     this.watch = new StatusWatch(
       status,
       this.config.statusPollMs,
       (snapshot) => this.hub.publish('status', (id) => this.statusEvent(snapshot, id)),
       this.config.onError,
+      (snapshot) => this.history?.observe(snapshot),
     );
     this.hub = new Hub(this.producers(sources, options.logs), this.config.replaySize, this.config.onError);
+    this.unsubscribeHistory = this.history?.onSample((sample) => this.pushSample(sample));
     if (options.logs) {
       const logs = options.logs;
       this.hub.channel('logs'); // exists from the start, so its replay ring covers lines before any client
@@ -87,6 +105,7 @@ export class LiveFeed {
       hub: this.hub,
       watch: this.watch,
       sources,
+      history: this.history,
       budget: new SendBudget(this.config.maxBufferedBytes, this.config.maxTotalBufferedBytes),
       callerLimit: this.config.rateLimiter && new CallerLimit(this.config.rateLimiter, this.config.envelope),
       refused: { connects: 0, commands: 0 },
@@ -124,6 +143,7 @@ export class LiveFeed {
       pingTimeouts: budget.pingTimeouts,
       rateLimitedConnects: refused.connects,
       rateLimitedCommands: refused.commands,
+      ...(this.history ? { history: this.history.stats() } : {}),
     };
   }
 
@@ -184,6 +204,8 @@ export class LiveFeed {
     this.watch.stop();
     this.hub.close();
     this.unsubscribeLogs?.();
+    this.unsubscribeHistory?.();
+    if (this.ownsHistory) this.history?.stop();
     for (const detach of [...this.detachers]) detach();
     await Promise.all([...this.servers].map((server) => this.closeServer(server)));
   }
@@ -213,6 +235,13 @@ export class LiveFeed {
     return new LiveEvent('status', id, (disclosure) => this.watch.documentJson(snapshot, disclosure), true);
   }
 
+  /** A sample to `history` subscribers; nothing at all is built while there are none. */
+  private pushSample(sample: HistorySample): void {
+    const history = this.history!;
+    if (this.hub.subscriberCount('history') === 0) return;
+    this.hub.publish('history', (id) => historySampleEvent(history, sample, id));
+  }
+
   private producers(sources: TopicSources, logs: LogSink | undefined): Map<string, TopicProducer> {
     const { intervals } = this.config;
     const producers = new Map<string, TopicProducer>();
@@ -226,6 +255,15 @@ export class LiveFeed {
         current: (id) => LiveEvent.shared(topic, id, read()),
       });
     }
+    const history = this.history;
+    if (history) {
+      producers.set('history', {
+        defaultIntervalMs: 0,
+        pushOnly: true,
+        // What a new subscriber gets first: the default range of every chart and the transitions.
+        current: (id) => historyWindowEvent(history, id, DEFAULT_RANGE),
+      });
+    }
     if (logs) {
       producers.set('logs', {
         defaultIntervalMs: 0,
@@ -235,6 +273,14 @@ export class LiveFeed {
     }
     return producers;
   }
+}
+
+function historyOf(options: LiveFeedOptions, onError: (error: unknown) => void): History | undefined {
+  const { history } = options;
+  if (history === false) return undefined;
+  if (history instanceof History) return history;
+  const { status, vitals, requests, metrics, sources } = options;
+  return new History({ onError, ...history, status, vitals, requests, metrics, sources }).start();
 }
 
 export function createLiveFeed(options: LiveFeedOptions): LiveFeed {

@@ -5,6 +5,7 @@ import type { StatusHost } from '../host.js';
 import type { RateLimiter } from '../limits/limiter.js';
 import type { EnvelopeOptions } from '../render/envelope.js';
 import { type Duration, optionalDuration } from '../util/duration.js';
+import type { History, HistoryOptions } from './history.js';
 import type { LogSink } from './log-sink.js';
 import type { Topic } from './protocol.js';
 import type { SourceInputs } from './sources.js';
@@ -77,6 +78,12 @@ export interface LiveFeedOptions extends SourceInputs {
   /** Events kept per topic for SSE resumption. Default 100. */
   replaySize?: number;
   /**
+   * The server-side history behind `history <topics> [since]`, the `history` topic and its SSE
+   * replay: sizes and pace (see docs/live.md), a `History` made earlier by `createHistory()` (so it
+   * records from the process's start), or `false` for none. Default: one with the default sizes.
+   */
+  history?: HistoryOptions | History | false;
+  /**
    * WebSocket pushes are framed once per broadcast and the same bytes written to every socket
    * (default true); false sends through `ws.send` per socket.
    */
@@ -123,6 +130,7 @@ const DEFAULT_INTERVALS: Record<Topic, number> = {
   requests: 1_000,
   logs: 0,
   metrics: 5_000,
+  history: 0,
 };
 
 export function resolveConfig(options: LiveFeedOptions): LiveConfig {

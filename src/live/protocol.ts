@@ -3,7 +3,16 @@
  * wording of replies are pure, so transports stay thin and the protocol is testable on its own.
  */
 
-export const TOPICS = ['status', 'sysinfo', 'cpu', 'network', 'requests', 'logs', 'metrics'] as const;
+export const TOPICS = [
+  'status',
+  'sysinfo',
+  'cpu',
+  'network',
+  'requests',
+  'logs',
+  'metrics',
+  'history',
+] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export const COMMANDS = [
@@ -13,6 +22,7 @@ export const COMMANDS = [
   'get',
   'subscribe',
   'unsubscribe',
+  'history',
   'ping',
   'help',
 ] as const;
@@ -69,8 +79,17 @@ export const HELP = {
     'get <path>': 'one value of the status document, e.g. "get applications.dialog.status"',
     'subscribe <topic> [interval]': `pushes {topic,id,data}; topics: ${TOPICS.join(', ')}`,
     'unsubscribe <topic>': 'stops pushes of a topic',
+    'history <topics> [since]':
+      'past points and transitions in one reply; topics: all, transitions or chart names (cpu,memory,...), comma-separated; since: 15m, 1h, 24h or epoch ms',
     ping: 'answered "pong"',
     help: 'this list',
   },
   topics: TOPICS,
 };
+
+/**
+ * The close code of a peer that does not read what it is sent: RFC 6455's 1013 "try again later"
+ * — the server could not keep the connection, a fresh one (that reads) is welcome. 1008 stays the
+ * code of refusals (authentication, rate limits), so a client can tell the two apart.
+ */
+export const SLOW_CLOSE_CODE = 1013;

@@ -3,6 +3,7 @@ import { getAtPath, PathSyntaxError, parsePath } from '../tree/paths.js';
 import { parseDuration } from '../util/duration.js';
 import type { CallerLimit } from './caller-limit.js';
 import type { LiveEvent } from './event.js';
+import type { History } from './history.js';
 import type { Channel, Hub, Subscriber } from './hub.js';
 import type { LiveConfig } from './options.js';
 import {
@@ -26,6 +27,8 @@ export interface FeedContext {
   hub: Hub;
   watch: StatusWatch;
   sources: TopicSources;
+  /** The server-side history, unless the feed was made with `history: false`. */
+  history: History | undefined;
   budget: SendBudget;
   /** The caller's rate limit, when the feed has a `rateLimiter`. */
   callerLimit: CallerLimit | undefined;
@@ -154,6 +157,8 @@ export class Session implements Subscriber {
         return this.subscribe(command.args);
       case 'unsubscribe':
         return this.unsubscribe(command.args[0]);
+      case 'history':
+        return this.history(command.args);
       case '':
         throw new LiveError('empty_command', 'empty message; send "help" for the commands');
       default:
@@ -205,7 +210,7 @@ export class Session implements Subscriber {
     throw error;
   }
 
-  private read(topic: Exclude<Topic, 'status' | 'logs'>): unknown {
+  private read(topic: keyof TopicSources): unknown {
     this.requireDetails(topic);
     const source = this.feed.sources[topic];
     if (!source) throw new LiveError('unavailable', `${topic} is not available on this server`);
@@ -234,7 +239,8 @@ export class Session implements Subscriber {
         'unknown_topic',
         `unknown topic "${String(topic).slice(0, 50)}"; topics: ${TOPICS.join(', ')}`,
       );
-    if (topic !== 'status') this.requireDetails(topic);
+    // The history's pushes are cut per tier (transitions only for summaries), like the status.
+    if (topic !== 'status' && topic !== 'history') this.requireDetails(topic);
     if (!this.feed.hub.has(topic))
       throw new LiveError('unavailable', `topic ${topic} is not available on this server`);
     const intervalMs = intervalText === undefined ? undefined : this.interval(intervalText);
@@ -247,6 +253,23 @@ export class Session implements Subscriber {
     const current = await this.feed.hub.current(topic);
     if (this.subscriptions.get(topic) === channel) this.deliver(current);
     return undefined;
+  }
+
+  /**
+   * `history <topics> [since]`: one reply served from the rings. It obeys the send caps like any
+   * reply; one that could not reach the client under them is refused instead of being cut off.
+   */
+  private history(args: string[]): string {
+    const history = this.feed.history;
+    if (!history) throw new LiveError('unavailable', 'this server keeps no history');
+    const answer = history.window(history.request(args, this.disclosure), this.disclosure);
+    const limit = this.feed.config.maxBufferedBytes;
+    if (answer.length > limit)
+      throw new LiveError(
+        'too_large',
+        `the answer would be ${answer.length} bytes, more than this connection may hold (${limit}); ask for fewer topics or a shorter range`,
+      );
+    return answer;
   }
 
   private unsubscribe(topic: string | undefined): string {

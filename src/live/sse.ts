@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FULL_DISCLOSURE, type Principal } from '../access/types.js';
+import { type Disclosure, FULL_DISCLOSURE, type Principal } from '../access/types.js';
 import { fromIncoming, writeResponse } from '../http/adapters/node.js';
 import { paramsOf, pathnameOf } from '../http/context.js';
 import type { StatusResponse } from '../http/types.js';
+import { DEFAULT_RANGE, historyWindowEvent, TRANSITIONS } from './history.js';
 import type { Channel, Subscriber } from './hub.js';
 import { originAllowed } from './origin.js';
 import { isTopic, TOPICS, type Topic } from './protocol.js';
@@ -72,9 +73,11 @@ export class SseFront {
     if (typeof topics === 'string') return refuse(res, 400, 'bad_request', topics);
     for (const topic of topics) {
       if (!this.feed.hub.has(topic)) return refuse(res, 404, 'not_found', `topic ${topic} is not available`);
-      if (topic !== 'status' && !disclosure.details)
+      if (topic !== 'status' && topic !== 'history' && !disclosure.details)
         return refuse(res, 403, 'forbidden', `${topic} is not visible to this caller`);
     }
+    const range = this.historyRange(query.get('history'), disclosure);
+    if (typeof range !== 'string') return refuse(res, 400, 'bad_request', range.message);
     if (!this.capacity.tryAcquire()) return refuse(res, 503, 'unavailable', 'too many connections');
 
     const headers: Record<string, string> = {
@@ -98,7 +101,19 @@ export class SseFront {
       this.capacity.release();
     });
     const lastId = Number(req.headers['last-event-id'] ?? query.get('lastEventId') ?? Number.NaN);
-    for (const channel of channels) await this.catchUp(channel, lastId, stream);
+    for (const channel of channels) await this.catchUp(channel, lastId, stream, range);
+  }
+
+  /** `?history=1h` (or epoch ms): how far back the `history` topic replays on connect. */
+  private historyRange(text: string | null, disclosure: Disclosure): string | { message: string } {
+    const history = this.feed.history;
+    if (text === null || text === '' || !history) return DEFAULT_RANGE;
+    try {
+      history.request([TRANSITIONS, text], disclosure);
+      return text;
+    } catch (error) {
+      return { message: `history: ${(error as Error).message}` };
+    }
   }
 
   /** One unit of the caller's rate limit for the connect; the refusal to answer when refused. */
@@ -114,13 +129,26 @@ export class SseFront {
     return limit.response(decision);
   }
 
-  /** Missed events when they are all still in the ring; the current state otherwise. */
-  private async catchUp(channel: Channel, lastId: number, subscriber: Subscriber): Promise<void> {
+  /**
+   * Missed events when they are all still in the ring; the current state otherwise (for `history`:
+   * the window of the range asked for).
+   */
+  private async catchUp(
+    channel: Channel,
+    lastId: number,
+    subscriber: Subscriber,
+    range: string,
+  ): Promise<void> {
     const missed = Number.isInteger(lastId) ? channel.since(lastId) : undefined;
     // Nothing missed: a log stream is up to date; a state topic still gets its current state.
     const pushOnly = this.feed.hub.producers.get(channel.topic)?.pushOnly === true;
     if (missed && (missed.length > 0 || pushOnly)) {
       for (const event of missed) subscriber.deliver(event);
+      return;
+    }
+    const history = this.feed.history;
+    if (channel.topic === 'history' && history) {
+      subscriber.deliver(historyWindowEvent(history, this.feed.hub.nextId(), range));
       return;
     }
     subscriber.deliver(await this.feed.hub.current(channel.topic));

@@ -22,6 +22,8 @@ export class StatusWatch {
     private readonly pollMs: number,
     private readonly onChange: (snapshot: Snapshot) => void,
     private readonly onError: (error: unknown) => void,
+    /** Sees every snapshot polled (the history records transitions from them). */
+    private readonly observe: (snapshot: Snapshot) => void = () => {},
   ) {
     this.style = status.style;
     this.envelope = status.envelope;
@@ -42,6 +44,7 @@ export class StatusWatch {
   /** The current snapshot; calls `onChange` when a level differs from the last poll. */
   async poll(): Promise<Snapshot> {
     const snapshot = await this.status.snapshot();
+    this.observe(snapshot);
     const signature = levelSignature(snapshot);
     const changed = this.signature !== undefined && signature !== this.signature;
     this.signature = signature;

@@ -2,15 +2,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Disclosure } from '../access/types.js';
 import type { LiveEvent } from './event.js';
+import { SLOW_CLOSE_CODE } from './protocol.js';
 import { Outlet } from './send-budget.js';
 import { type FeedContext, type Preauthorized, Session, type SessionTransport } from './session.js';
-
-/**
- * The close code of a peer that does not read what it is sent: RFC 6455's 1013 "try again later"
- * — the server could not keep the connection, a fresh one (that reads) is welcome. 1008 stays the
- * code of refusals (authentication, rate limits), so a client can tell the two apart.
- */
-export const SLOW_CLOSE_CODE = 1013;
 
 /** How long a peer closed for being slow has to read up to the close frame. */
 export const SLOW_CLOSE_GRACE_MS = 5000;

@@ -63,7 +63,8 @@ export async function serveWatcher(
     if (shown.delete(name)) status.remove(`targets.${name}`);
   };
   for (const view of watcher.views) show(view.target.name);
-  // The dashboard and its live feed, on the same server: a status page of the watched targets.
+  // The dashboard and its live feed, on the same server: a status page of the watched targets, with
+  // the feed's history of each target's level (a bar per target), response time and transitions.
   const [{ createLiveFeed }, { createDashboard }] = await Promise.all([
     import('../live/index.js'),
     import('../dashboard/index.js'),
@@ -72,7 +73,14 @@ export async function serveWatcher(
   // Push targets' pings: before the dashboard, which answers every path under `/`.
   status.addRoute(pushRoute(watcher.board, (name) => watcher.pollNow(name)));
   status.addRoute(
-    createDashboard({ status, title: 'statuskit watch', prefix: DASHBOARD, feedPath: WS, ssePath: SSE }),
+    createDashboard({
+      status,
+      title: 'statuskit watch',
+      prefix: DASHBOARD,
+      feedPath: WS,
+      ssePath: SSE,
+      charts: ['checks'],
+    }),
   );
   const server = await status.listen({
     host: listen.host,
@@ -124,7 +132,15 @@ export function componentOf(view: TargetView): CheckOutcome {
   if (values?.maintenance) fields.maintenance = values.maintenance;
   if (values?.ping) fields.lastPing = new Date(values.ping.at).toISOString();
   if (target.dependsOn.length > 0) fields.dependsOn = target.dependsOn;
-  return { level: state.level, fields, ...(last.message === undefined ? {} : { message: last.message }) };
+  return {
+    level: state.level,
+    fields,
+    // The poll's round trip is what this component measured: its history charts it as the
+    // target's response time (and health+json reports it as the observed value).
+    observedValue: last.durationMs,
+    observedUnit: 'ms',
+    ...(last.message === undefined ? {} : { message: last.message }),
+  };
 }
 
 /**

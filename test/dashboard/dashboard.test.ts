@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { hostname } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -159,6 +160,22 @@ describe('createDashboard', () => {
     const head = await fetch(`${url}/`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('without a title, names the page after this host until the document names the service', async () => {
+    const { url } = await serveDashboard({ charts: ['checks', 'cpu'] });
+    const html = await (await fetch(`${url}/`)).text();
+    expect(html).toContain(`<title>${hostname()}</title>`);
+    expect(configOf(html)).toMatchObject({
+      title: hostname(),
+      titleFromDocument: true,
+      charts: ['checks', 'cpu'],
+    });
+    const titled = configOf(await (await fetch(`${(await serveDashboard({ title: 'Shop' })).url}/`)).text());
+    expect(titled).toMatchObject({ title: 'Shop', titleFromDocument: false });
+    expect(titled).not.toHaveProperty('charts');
+    expect(() => createDashboard({ charts: 'cpu' as never })).toThrow(/list of chart names/);
+    expect(() => createDashboard({ charts: [''] })).toThrow(/list of chart names/);
   });
 
   it('serves an old asset version with revalidation instead of forever', async () => {

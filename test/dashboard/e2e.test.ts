@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyAuth, basicAuth, createAccess } from '../../src/access/index.js';
@@ -21,6 +22,9 @@ async function open(url: string, options: Parameters<Browser['newPage']>[0] = {}
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, ...options });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   (page as Page & { errors?: string[] }).errors = errors;
   await page.goto(url);
   return page;
@@ -73,7 +77,7 @@ describe('dashboard against the live feed', () => {
     await page.close();
   });
 
-  it('turns a component red within 2 s of it going critical on the server, without a reload', async () => {
+  it('turns a component red within 2 s of it going critical, lists it in the timeline, and a reload keeps it', async () => {
     const page = await open(`${service.url}/`);
     const database = page.locator('#tree .node', {
       has: page.locator('> details > summary .name', { hasText: /^database$/ }),
@@ -105,20 +109,29 @@ describe('dashboard against the live feed', () => {
     expect(await page.textContent('#overall-word')).toBe('critical');
     // Error messages are shown (this feed has no access control: full disclosure).
     expect(await database.locator('> details > .message').textContent()).toContain('ECONNREFUSED');
-    // The transitions seen since the page opened.
-    const transitions = await page.locator('#transitions li').allTextContents();
-    expect(
-      transitions.some(
-        (t) => t.includes('database') && t.includes('operational →') && t.includes('unavailable'),
-      ),
-    ).toBe(true);
-    expect(transitions.some((t) => t.includes('Overall') && t.includes('critical'))).toBe(true);
+    // The server's timeline: the component and the whole document, in the vocabulary's words.
+    const changed = (list: string[]) =>
+      list.some((t) => t.includes('database') && t.includes('operational →') && t.includes('unavailable')) &&
+      list.some((t) => t.includes('Overall') && t.includes('critical'));
+    await expect.poll(() => page.locator('#transitions li').allTextContents().then(changed)).toBe(true);
+    expect(await page.locator('#transitions li', { hasText: 'database' }).first().textContent()).toContain(
+      'ECONNREFUSED',
+    );
+    // The component's chip carries its level over time: the bar now ends in the critical colour.
+    await expect
+      .poll(() => database.locator('> details > summary .level-bar rect').last().getAttribute('class'))
+      .toBe('level-critical');
     await page.screenshot({ path: `${ARTIFACTS}critical.png`, fullPage: true });
+    // A reload keeps the timeline: it lives on the server.
+    await page.reload();
+    await expect.poll(() => page.locator('#transitions li').allTextContents().then(changed)).toBe(true);
+    expect(await page.textContent('#overall-since')).toMatch(/^Since /);
+    expect(pageErrors(page)).toEqual([]);
     service.setDatabase('ok');
     await page.close();
   });
 
-  it('feeds the live charts and the disk bars', async () => {
+  it('draws every chart from the server’s history, with each check’s response-time sparkline', async () => {
     const page = await open(`${service.url}/`);
     const points = (id: string) => page.getAttribute(`#chart-${id}`, 'data-points').then(Number);
     // This machine's kernel has PSI, so the pressure chart fills as well.
@@ -128,10 +141,80 @@ describe('dashboard against the live feed', () => {
     // uPlot drew on a canvas and the text alternative carries the latest values.
     expect(await page.locator('#chart-cpu canvas').count()).toBeGreaterThan(0);
     expect(await page.textContent('#chart-cpu .latest')).toMatch(/total \d/);
-    expect(await page.textContent('#chart-memory .latest')).toMatch(/memory \d.* of /);
+    expect(await page.textContent('#chart-memory .latest')).toMatch(/^memory \d.* % · swap \d/);
     expect(await page.textContent('#chart-pressure .latest')).toMatch(/^cpu \d.* · memory \d.* · I\/O \d/);
+    expect(await page.textContent('#chart-requests .latest')).toMatch(/^1 min \d/);
+    // Host and process facts are a few lines, not a tree of JSON keys; disks are meters.
+    expect(await page.textContent('#fact-host')).toContain(hostname());
+    expect(await page.textContent('#fact-process')).toMatch(/^pid \d+ · Node v\d/);
     expect(await page.locator('#disks [role="meter"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('#tree .name').allTextContents()).not.toContain('host');
+    // Each component's chip: a sparkline of its response times beside its level bar.
+    const api = page.locator('#tree .node', {
+      has: page.locator('> details > summary .name', { hasText: /^api$/ }),
+    });
+    await expect.poll(() => api.locator('> details > summary .spark polyline').count()).toBe(1);
+    expect(await api.locator('> details > summary .spark').getAttribute('aria-label')).toMatch(
+      /response time/,
+    );
     await page.screenshot({ path: `${ARTIFACTS}charts.png`, fullPage: true });
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('switches the range between 15 min, 1 h and 24 h', async () => {
+    const page = await open(`${service.url}/`);
+    const points = () => page.getAttribute('#chart-cpu', 'data-points').then(Number);
+    await expect.poll(points).toBeGreaterThan(0);
+    const pressed = () => page.locator('#range button[aria-pressed="true"]').textContent();
+    expect(await pressed()).toBe('15 min');
+    await page.click('#range button:text-is("1 h")');
+    expect(await pressed()).toBe('1 h');
+    await expect.poll(() => page.evaluate(() => (window as any).statuskitDashboard.history.range)).toBe('1h');
+    await expect.poll(points).toBeGreaterThan(0);
+    await page.click('#range button:text-is("24 h")');
+    await expect.poll(points).toBeGreaterThan(0);
+    // The choice survives a reload (kept for this tab).
+    await page.reload();
+    expect(await pressed()).toBe('24 h');
+    await expect.poll(points).toBeGreaterThan(0);
+    await page.click('#range button:text-is("15 min")');
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the data as stale when the feed is gone, and comes back with Retry', async () => {
+    const page = await open(`${service.url}/`);
+    await expect.poll(() => page.textContent('#connection')).toBe('Live · WebSocket');
+    await service.stopFeed();
+    try {
+      await expect
+        .poll(() => page.getAttribute('#connection', 'data-state'), { timeout: 10_000 })
+        .toBe('offline');
+      expect(await page.textContent('#connection')).toMatch(/^Offline · last update \d+ (ms|s) ago/);
+      expect(await page.getAttribute('body', 'data-stale')).toBe('true');
+      expect(await page.locator('#retry').isVisible()).toBe(true);
+      // What the page had stays on screen, dimmed: the charts still hold their points.
+      expect(Number(await page.getAttribute('#chart-cpu', 'data-points'))).toBeGreaterThan(0);
+      await page.screenshot({ path: `${ARTIFACTS}stale.png`, fullPage: true });
+      // Wait until the page's own next attempt is a while away (its backoff grows), so the
+      // reconnection below is the button's doing.
+      await expect
+        .poll(() => page.evaluate(() => (window as any).statuskitDashboard.feed.retryAt - Date.now()), {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(3000);
+    } finally {
+      service.restartFeed();
+    }
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.click('#retry');
+    expect(await page.evaluate(() => (window as any).statuskitDashboard.feed.retryAt)).toBeUndefined();
+    await expect.poll(() => page.textContent('#connection'), { timeout: 10_000 }).toBe('Live · WebSocket');
+    expect(sockets).toHaveLength(1);
+    expect(await page.getAttribute('body', 'data-stale')).toBe('false');
+    expect(await page.locator('#retry').isVisible()).toBe(false);
     await page.close();
   });
 
@@ -253,6 +336,13 @@ describe('dashboard access', () => {
       const page = await open(`${service.url}/`);
       await expect.poll(() => page.textContent('#connection'), { timeout: 12_000 }).toBe('Live · SSE');
       await expect.poll(() => page.textContent('#overall-word')).toBe('degraded');
+      // The stream's replay draws the past at once; the range switch asks for another replay.
+      await expect
+        .poll(() => page.getAttribute('#chart-cpu', 'data-initial-points').then(Number))
+        .toBeGreaterThan(0);
+      await page.click('#range button:text-is("1 h")');
+      await expect.poll(() => page.textContent('#connection')).toBe('Live · SSE');
+      await expect.poll(() => page.getAttribute('#chart-cpu', 'data-points').then(Number)).toBeGreaterThan(0);
       await page.close();
     } finally {
       await service.stop();

@@ -26,12 +26,17 @@ export function launchChromium(): Promise<Browser> {
 
 export interface Service {
   status: StatusKit;
+  /** The feed now serving (a new one after `restartFeed`). */
   feed: LiveFeed;
   vitals: Vitals;
   requests: RequestMetrics;
   url: string;
   /** The database check answers this level. */
   setDatabase(level: Level): void;
+  /** Closes the live feed (every connection drops, upgrades find no one): the page's feed is gone. */
+  stopFeed(): Promise<void>;
+  /** A new feed on the same server, as after a restart. */
+  restartFeed(): void;
   stop(): Promise<void>;
 }
 
@@ -47,7 +52,8 @@ export interface ServiceOptions {
  */
 export async function startService(options: ServiceOptions = {}): Promise<Service> {
   const status = createStatus({ vocabulary: 'operational', ...options.status });
-  const vitals = createVitals();
+  // A running sampler, as in the agent: the document and the history read the same tick.
+  const vitals = createVitals().start();
   const requests = new RequestMetrics();
   let database: Level = 'ok';
   status.value('version', '1.4.2', { summary: true });
@@ -63,26 +69,32 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     { name: 'shard-b', keys: 1350 },
   ]);
   status.check('cache.memcached', () => 'warning');
-  const feed = createLiveFeed({
-    status,
-    vitals,
-    requests,
-    sources: {
-      metrics: () => {
-        const { cpu, memory, io } = vitals.pressure();
-        return { eventLoop: vitals.process().eventLoop, pressure: { cpu, memory, io } };
-      },
-    },
-    statusPollInterval: '250ms',
-    ...options.feed,
-  });
+  // Host and process facts where the agent mounts them.
+  status.mount('host.system', vitals.view('host'));
+  status.mount('host.memory', vitals.view('memory'));
+  status.mount('host.disks', vitals.view('disks'));
+  status.mount('process', vitals.view('process'));
+  const makeFeed = () =>
+    createLiveFeed({
+      status,
+      vitals,
+      requests,
+      statusPollInterval: '250ms',
+      history: { interval: '200ms', statusInterval: '250ms' },
+      ...options.feed,
+    });
+  let feed = makeFeed();
+  let feedStopped = false;
   status.addRoute(createDashboard({ status, title: 'Shop API', ...options.dashboard }));
   // Some traffic for the request meters.
   const traffic = setInterval(() => {
     for (let i = 0; i < 20; i++) requests.record(i % 10 === 0 ? 503 : 200, 3);
   }, 100);
   traffic.unref();
-  const server: Server = createServer(feed.nodeListener(status.nodeListener()));
+  const listener = status.nodeListener();
+  const server: Server = createServer((req, res) =>
+    feedStopped ? listener(req, res) : feed.nodeListener(listener)(req, res),
+  );
   feed.attach(server);
   // Sockets of upgrades nobody took (a wrong feed path) are not closed by closeAllConnections().
   const sockets = new Set<import('node:net').Socket>();
@@ -94,12 +106,23 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   const { port } = server.address() as AddressInfo;
   return {
     status,
-    feed,
+    get feed() {
+      return feed;
+    },
     vitals,
     requests,
     url: `http://127.0.0.1:${port}`,
     setDatabase(level) {
       database = level;
+    },
+    async stopFeed() {
+      feedStopped = true;
+      await feed.close();
+    },
+    restartFeed() {
+      feed = makeFeed();
+      feed.attach(server);
+      feedStopped = false;
     },
     async stop() {
       clearInterval(traffic);

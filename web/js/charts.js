@@ -1,5 +1,5 @@
-// Live line charts on uPlot (served by statuskit itself, no CDN). Each chart keeps a bounded window
-// of points, redraws at most once per animation frame, and carries a text line with its latest
+// Line charts on uPlot (served by statuskit itself, no CDN), drawn from the page's HistoryView.
+// Each chart redraws at most once per animation frame and carries a text line with its latest
 // values: the accessible description of a picture screen readers cannot see.
 import { el } from './tree.js';
 
@@ -14,27 +14,37 @@ const PALETTE_LIGHT = [
   '#5f6368',
 ];
 const PALETTE_DARK = ['#8ab4f8', '#f28b82', '#81c995', '#c58af9', '#fdd663', '#78d9ec', '#ff8bcb', '#bdc1c6'];
-const CAPACITY = 300;
-const HEIGHT = 170;
-const WINDOW_S = 120;
+/** Series named in the text line; the rest are drawn, and counted. */
+const LATEST_SHOWN = 4;
 
-function dark() {
+export function dark() {
   return window.matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
-export class LiveChart {
+export function paletteColour(i) {
+  const palette = dark() ? PALETTE_DARK : PALETTE_LIGHT;
+  return palette[i % palette.length];
+}
+
+const compact = () => window.matchMedia('(max-width: 40rem)').matches;
+
+export class HistoryChart {
   /**
    * @param {HTMLElement} parent
-   * @param {{ id: string, title: string, format: (v: number) => string, min?: number, max?: number }} spec
+   * @param {string} chart the server's chart name (`cpu`, `memory`, …)
+   * @param {{ id: string, title: string, format: (v: number) => string, exact?: (v: number) => string, min?: number, max?: number }} spec
    */
-  constructor(parent, spec) {
+  constructor(parent, chart, spec) {
+    this.chart = chart;
     this.spec = spec;
     this.labels = [];
-    this.data = [[]];
     this.points = 0;
+    this.drawnVersion = -1;
     this.figure = el('figure', 'chart');
     this.figure.id = `chart-${spec.id}`;
+    this.figure.dataset.chart = chart;
     this.figure.dataset.points = '0';
+    this.figure.hidden = true;
     const caption = el('figcaption', '', spec.title);
     caption.id = `chart-${spec.id}-title`;
     this.plotBox = el('div', 'plot');
@@ -46,35 +56,38 @@ export class LiveChart {
     this.frame = 0;
   }
 
-  /** Adds one point per series; a new series set (cores appearing) rebuilds the chart. */
-  push(timeMs, entries) {
-    const labels = entries.map(([label]) => label);
-    if (labels.join('\u0000') !== this.labels.join('\u0000')) this.reset(labels);
-    this.data[0].push(timeMs / 1000);
-    entries.forEach(([, value], i) => {
-      this.data[i + 1].push(typeof value === 'number' && Number.isFinite(value) ? value : null);
-    });
-    if (this.data[0].length > CAPACITY) for (const column of this.data) column.shift();
-    this.points++;
-    this.figure.hidden = false;
-    // Its panel too, which hides itself when no topic had data to chart.
-    const panel = this.figure.closest('section');
-    if (panel) panel.hidden = false;
+  /** Takes the view's current columns for this chart; draws on the next frame. */
+  update(view) {
+    const [labels, columns] = view.series(this.chart);
+    this.points = countPoints(columns);
     this.figure.dataset.points = String(this.points);
-    this.latest.textContent = entries
-      .map(([label, value]) => `${label} ${this.spec.format(value)}`)
-      .join(' · ');
+    if (this.figure.dataset.initialPoints === undefined && view.received && this.points > 0)
+      this.figure.dataset.initialPoints = String(this.points);
+    if (labels.join('\u0000') !== this.labels.join('\u0000')) {
+      this.labels = labels;
+      this.plot?.destroy();
+      this.plot = undefined;
+    }
+    this.data = [view.time, ...columns];
+    this.rangeMs = view.rangeMs;
+    this.figure.hidden = this.points === 0;
+    this.latest.textContent = this.latestText(view, labels);
+    this.latest.title = this.latest.textContent;
     this.schedule();
   }
 
-  reset(labels) {
-    this.labels = labels;
-    this.data = [[], ...labels.map(() => [])];
-    this.plot?.destroy();
-    this.plot = undefined;
+  latestText(view, labels) {
+    const exact = this.spec.exact ?? this.spec.format;
+    const parts = labels
+      .map((label) => [label, view.latest(this.chart, label)])
+      .filter(([, value]) => value !== undefined)
+      .map(([label, value]) => `${label} ${exact(value)}`);
+    if (parts.length === 0) return 'No data yet';
+    const more = parts.length - LATEST_SHOWN;
+    return more > 0 ? `${parts.slice(0, LATEST_SHOWN).join(' · ')} · +${more} more` : parts.join(' · ');
   }
 
-  /** Rebuilds with the current theme's colours (after a light/dark switch). */
+  /** Rebuilds with the current theme's colours and size (after a light/dark or layout switch). */
   restyle() {
     this.plot?.destroy();
     this.plot = undefined;
@@ -90,55 +103,66 @@ export class LiveChart {
   }
 
   resize() {
-    this.plot?.setSize({ width: this.width(), height: HEIGHT });
+    this.plot?.setSize(this.size());
   }
 
-  width() {
-    return Math.max(200, this.plotBox.clientWidth || this.figure.clientWidth - 16);
+  size() {
+    const width = Math.max(120, this.plotBox.clientWidth || this.figure.clientWidth - 16);
+    return { width, height: compact() ? 64 : 120 };
   }
 
   draw() {
-    if (typeof window.uPlot !== 'function' || this.labels.length === 0) return;
+    if (typeof window.uPlot !== 'function' || this.labels.length === 0 || this.figure.hidden) return;
     if (this.plot) {
       this.plot.setData(this.data);
       return;
     }
-    const palette = dark() ? PALETTE_DARK : PALETTE_LIGHT;
     const styles = getComputedStyle(document.documentElement);
     const ink = styles.getPropertyValue('--muted').trim() || '#555';
     const grid = styles.getPropertyValue('--grid').trim() || '#8884';
     const { format, min, max } = this.spec;
-    const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const small = compact();
+    const axis = {
+      stroke: ink,
+      grid: { stroke: grid, width: 1 },
+      ticks: { show: false },
+      font: small ? '10px system-ui' : '11px system-ui',
+    };
     this.plot = new window.uPlot(
       {
-        width: this.width(),
-        height: HEIGHT,
-        legend: { show: this.labels.length > 1, live: false },
+        ...this.size(),
+        legend: { show: false },
         cursor: { show: false },
+        padding: small ? [6, 8, 6, 0] : [6, 14, 0, 0],
         scales: {
-          // A fixed two-minute window ending at the newest point: one point never stretches the axis to years.
           x: {
             time: true,
-            range: (_u, _lo, hi) => {
-              // Before the first point there is no `hi`: show the window ending now, not a date from nowhere.
+            range: (_u, lo, hi) => {
+              // The selected range, ending at the newest point (or now, before any point).
               const end = Number.isFinite(hi) ? hi : Date.now() / 1000;
-              return [end - WINDOW_S, end];
+              const span = (this.rangeMs ?? 900_000) / 1000;
+              return [Math.min(end - span, Number.isFinite(lo) ? lo : end - span), end];
             },
           },
-          y: { range: (_u, lo, hi) => [min ?? Math.min(0, lo), Math.max(max ?? 0, hi || 1)] },
+          y: { range: (_u, lo, hi) => [min ?? Math.min(0, lo ?? 0), Math.max(max ?? 0, hi || 1)] },
         },
         axes: [
-          // Clock time only: the window is two minutes, a date row would only crowd the ticks.
-          { ...axis, space: 70, values: (_u, ticks) => ticks.map(clockTime) },
-          { ...axis, size: 76, values: (_u, ticks) => ticks.map(format) },
+          { ...axis, show: !small, space: 80, size: 24, values: (_u, ticks) => ticks.map(clockTime) },
+          {
+            ...axis,
+            size: small ? 40 : 56,
+            space: small ? 20 : 30,
+            values: (_u, ticks) => ticks.map(format),
+          },
         ],
         series: [
           {},
           ...this.labels.map((label, i) => ({
             label,
-            stroke: palette[i % palette.length],
-            width: i === 0 ? 2 : 1.25,
-            value: (_u, v) => (v == null ? '–' : format(v)),
+            stroke: paletteColour(i),
+            width: i === 0 ? 2 : 1,
+            spanGaps: this.chart === 'checks',
+            points: { show: false },
           })),
         ],
       },
@@ -148,31 +172,18 @@ export class LiveChart {
   }
 }
 
-/** Used-space bars for disks, one row per mount; `role="meter"` carries the figure for assistive tech. */
-export function renderDisks(list, disks, formatBytes) {
-  const rows = disks.map((disk) => {
-    const used = disk.total > 0 ? ((disk.total - disk.free) / disk.total) * 100 : 0;
-    const li = el('li', 'disk');
-    li.dataset.level = used >= 95 ? 'critical' : used >= 85 ? 'warning' : 'ok';
-    const label = el('span', 'disk-name', disk.name);
-    const bar = el('div', 'disk-bar');
-    bar.setAttribute('role', 'meter');
-    bar.setAttribute('aria-valuemin', '0');
-    bar.setAttribute('aria-valuemax', '100');
-    bar.setAttribute('aria-valuenow', used.toFixed(1));
-    bar.setAttribute('aria-label', `${disk.name} used`);
-    const fill = el('span', 'disk-fill');
-    fill.style.width = `${Math.min(100, used).toFixed(1)}%`;
-    bar.append(fill);
-    const text = el('span', 'disk-text', `${used.toFixed(0)} % of ${formatBytes(disk.total)} used`);
-    li.append(label, bar, text);
-    return li;
-  });
-  list.replaceChildren(...rows);
+function countPoints(columns) {
+  let best = 0;
+  for (const column of columns) {
+    let count = 0;
+    for (const value of column) if (value !== null) count++;
+    if (count > best) best = count;
+  }
+  return best;
 }
 
 function clockTime(seconds) {
   const date = new Date(seconds * 1000);
   const two = (n) => String(n).padStart(2, '0');
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  return `${two(date.getHours())}:${two(date.getMinutes())}`;
 }

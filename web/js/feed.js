@@ -36,7 +36,7 @@ export const credentialStore = {
 
 /**
  * @typedef {{
- *   onTopic(topic: string, data: unknown): void,
+ *   onTopic(topic: string, data: unknown): void,  // history command answers arrive as `history`
  *   onState(state: 'connecting'|'live'|'reconnecting'|'offline', transport?: string): void,
  *   onNeedAuth(reason: string): void,
  *   onAuthenticated(): void,
@@ -46,7 +46,7 @@ export const credentialStore = {
 
 export class Feed {
   /**
-   * @param {{ feedPath: string|false, ssePath: string|false, transport?: string, topics: [string, string|undefined][] }} options
+   * @param {{ feedPath: string|false, ssePath: string|false, transport?: string, topics: [string, string|undefined][], historyRange?: string }} options
    * @param {FeedHandlers} handlers
    */
   constructor(options, handlers) {
@@ -58,6 +58,25 @@ export class Feed {
     this.source = undefined;
     this.pendingCredential = undefined;
     this.stopped = false;
+    /** When the last message of any kind arrived (the page shows the data as stale past a while). */
+    this.lastMessageAt = undefined;
+    /** When the next reconnection attempt is due, while one is scheduled. */
+    this.retryAt = undefined;
+    this.transport = undefined;
+  }
+
+  /**
+   * Asks for another range of the history: a `history` command over the WebSocket; over SSE, which
+   * has no commands, a new stream whose replay covers that range.
+   */
+  setHistoryRange(range) {
+    this.options.historyRange = range;
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(`history all ${range}`);
+    else if (this.source) {
+      this.source.close();
+      this.source = undefined;
+      this.connectSse();
+    }
   }
 
   start() {
@@ -92,6 +111,7 @@ export class Feed {
     this.source?.close();
     this.source = undefined;
     clearTimeout(this.retryTimer);
+    this.retryAt = undefined;
   }
 
   // ── WebSocket ────────────────────────────────────────────────────────────────────────────
@@ -112,6 +132,8 @@ export class Feed {
       opened = true;
       this.failedOpens = 0;
       this.backoff = 1000;
+      this.transport = 'WebSocket';
+      this.lastMessageAt = Date.now();
       this.handlers.onState('live', 'WebSocket');
       const credential = this.pendingCredential ?? credentialStore.get();
       this.pendingCredential = credential;
@@ -138,9 +160,14 @@ export class Feed {
     for (const [topic, interval] of this.options.topics) {
       this.socket?.send(interval ? `subscribe ${topic} ${interval}` : `subscribe ${topic}`);
     }
+    // The subscription's first push is the default range; another one is asked for on its own.
+    const range = this.options.historyRange;
+    if (range && range !== '15m' && this.options.topics.some(([topic]) => topic === 'history'))
+      this.socket?.send(`history all ${range}`);
   }
 
   receive(text) {
+    this.lastMessageAt = Date.now();
     if (text === 'ok') return this.authAccepted();
     if (text === 'pong') return;
     let message;
@@ -153,6 +180,8 @@ export class Feed {
     }
     if (message && typeof message === 'object' && typeof message.topic === 'string' && 'data' in message) {
       this.handlers.onTopic(message.topic, message.data);
+    } else if (message?.kind === 'window' && Array.isArray(message.history)) {
+      this.handlers.onTopic('history', message);
     } else if (message && typeof message.error === 'string') {
       this.refused(message);
     }
@@ -179,7 +208,7 @@ export class Feed {
       this.askedForAuth = true;
       return;
     }
-    const topic = /\b(status|sysinfo|cpu|network|requests|logs|metrics)\b/.exec(message ?? '')?.[1];
+    const topic = /\b(status|sysinfo|cpu|network|requests|logs|metrics|history)\b/.exec(message ?? '')?.[1];
     this.handlers.onRefused(topic ?? '', error);
   }
 
@@ -197,6 +226,8 @@ export class Feed {
     }
     const url = new URL(this.options.ssePath, location.href);
     url.searchParams.set('topics', topics.join(','));
+    if (this.options.historyRange && topics.includes('history'))
+      url.searchParams.set('history', this.options.historyRange);
     this.handlers.onState('connecting');
     const source = new EventSource(url);
     this.source = source;
@@ -204,10 +235,13 @@ export class Feed {
     source.addEventListener('open', () => {
       opened = true;
       this.backoff = 1000;
+      this.transport = 'SSE';
+      this.lastMessageAt = Date.now();
       this.handlers.onState('live', 'SSE');
     });
     for (const topic of topics) {
       source.addEventListener(topic, (event) => {
+        this.lastMessageAt = Date.now();
         try {
           this.handlers.onTopic(topic, JSON.parse(event.data));
         } catch {
@@ -239,7 +273,11 @@ export class Feed {
   retry(connect) {
     this.handlers.onState('reconnecting');
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(connect, this.backoff);
+    this.retryAt = Date.now() + this.backoff;
+    this.retryTimer = setTimeout(() => {
+      this.retryAt = undefined;
+      connect();
+    }, this.backoff);
     this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2);
   }
 }

@@ -19,6 +19,11 @@ export function formatRate(bytesPerSecond) {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
 
+/** A figure exactly as the document has it (the server rounds derived figures to two decimals). */
+export function formatNumber(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '–';
+}
+
 export function formatPercent(value, digits = 1) {
   return typeof value === 'number' && Number.isFinite(value) ? `${value.toFixed(digits)} %` : '–';
 }

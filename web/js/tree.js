@@ -2,6 +2,7 @@
 // it that updates in place (expanded/collapsed state and keyboard focus survive every update).
 import { formatAge, formatDuration, formatValue } from './format.js';
 import { worse } from './levels.js';
+import { levelBar, sparkline } from './spark.js';
 
 const RESULT_KEYS = new Set(['durationMs', 'time', 'ageMs', 'reason']);
 
@@ -9,17 +10,20 @@ const RESULT_KEYS = new Set(['durationMs', 'time', 'ageMs', 'reason']);
  * Reads a document into `{ identity, components }`. A component is an object with a status word
  * (or, in the `word` layout, a bare word); objects without one are groups; scalars inside a
  * component are its fields. Only what the document holds is shown: the feed has already pruned
- * it to the viewer's tier.
+ * it to the viewer's tier. Paths in `skip` (host and process facts, shown on their own) are left
+ * out, and so are groups left with nothing in them.
  */
 export function readDocument(document, options) {
   const { statusKey, messageKey, overallKey, book, wordComponents } = options;
+  const skip = options.skip ?? new Set();
   const identity = [];
   const components = [];
   if (!isObject(document)) return { identity, components };
+  const keep = (node) => node.word !== undefined || node.fields.length > 0 || node.children.length > 0;
   for (const [key, value] of Object.entries(document)) {
-    if (key === overallKey) continue;
-    if (isObject(value)) components.push(readNode(key, [key], value, options));
-    else if (isListOfObjects(value)) components.push(readList(key, [key], value));
+    if (key === overallKey || skip.has(key)) continue;
+    if (isObject(value)) pushKept(components, readNode(key, [key], value, options));
+    else if (isListOfObjects(value)) pushKept(components, readList(key, [key], value));
     else if (wordComponents && typeof value === 'string' && book.component(value)) {
       components.push(wordNode(key, [key], value, book));
     } else identity.push([key, value]);
@@ -43,8 +47,10 @@ export function readDocument(document, options) {
     };
     for (const [childKey, value] of Object.entries(object)) {
       if (childKey === statusKey || childKey === messageKey || RESULT_KEYS.has(childKey)) continue;
-      if (isObject(value)) node.children.push(readNode(childKey, [...path, childKey], value, opts));
-      else if (isListOfObjects(value)) node.children.push(readList(childKey, [...path, childKey], value));
+      const childPath = [...path, childKey];
+      if (skip.has(childPath.join('\u0000'))) continue;
+      if (isObject(value)) pushKept(node.children, readNode(childKey, childPath, value, opts));
+      else if (isListOfObjects(value)) pushKept(node.children, readList(childKey, childPath, value));
       else if (wordComponents && typeof value === 'string' && word === undefined && book.component(value)) {
         node.children.push(wordNode(childKey, [...path, childKey], value, book));
       } else node.fields.push([childKey, value]);
@@ -67,6 +73,10 @@ export function readDocument(document, options) {
       byName[name in byName ? `${name} (${index})` : name] = item;
     });
     return readNode(key, path, byName, options);
+  }
+
+  function pushKept(list, node) {
+    if (keep(node)) list.push(node);
   }
 }
 
@@ -127,6 +137,31 @@ export class TreeView {
     for (const view of this.views.values()) if (view.expandable) view.details.open = open;
   }
 
+  /**
+   * Draws each component's level bar and response-time sparkline over [start, end] (seconds) from
+   * the page's history: the `levels` and `checks` charts, keyed by the component's path.
+   */
+  drawHistory(history, start, end) {
+    for (const view of this.views.values()) {
+      const { node } = view;
+      if (node.word === undefined) continue;
+      const path = node.path.join('.');
+      const levels = history.column('levels', path);
+      const times = history.time;
+      const response = history.column('checks', path);
+      const pictures = [];
+      if (levels) pictures.push(levelBar(times, levels, start, end, `${node.key}: level over time`));
+      if (response?.some((v) => v !== null)) {
+        const latest = history.latest('checks', path);
+        pictures.push(
+          sparkline(times, response, start, end, `${node.key}: response time, latest ${latest} ms`),
+        );
+      }
+      view.trend.replaceChildren(...pictures);
+      view.trend.hidden = pictures.length === 0;
+    }
+  }
+
   /** Refreshes the ages shown, without a new document. */
   tick(now = Date.now()) {
     for (const view of this.views.values()) view.meta.textContent = metaText(view.node, now);
@@ -182,7 +217,8 @@ function createView(node) {
   const badge = el('span', 'badge');
   const name = el('span', 'name');
   const meta = el('span', 'meta');
-  summary.append(badge, name, meta);
+  const trend = el('span', 'trend');
+  summary.append(badge, name, meta, trend);
   const message = el('p', 'message');
   const fields = el('dl', 'fields');
   const childList = el('ul', 'tree');
@@ -190,7 +226,7 @@ function createView(node) {
   li.append(details);
   // Open at first: top-level components, and anything that is not ok.
   details.open = node.path.length === 1 || (node.worst !== undefined && node.worst !== 'ok');
-  return { li, details, summary, badge, name, meta, message, fields, childList, fieldsKey: '', node };
+  return { li, details, summary, badge, name, meta, trend, message, fields, childList, fieldsKey: '', node };
 }
 
 function updateView(view, node) {
