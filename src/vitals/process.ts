@@ -52,7 +52,7 @@ export class ProcessSampler {
     const windowMs = now - this.#prevTime;
     const cpu = process.cpuUsage(this.#prevCpu);
     const elu = performance.eventLoopUtilization(this.#prevElu);
-    const eventLoop = { ...this.#readDelay(), utilization: elu.utilization };
+    const eventLoop = { ...this.#readDelay(), utilization: derived(elu.utilization, 4) };
     this.#histogram.reset();
     this.#prevCpu = process.cpuUsage();
     this.#prevElu = performance.eventLoopUtilization();
@@ -87,7 +87,8 @@ export class ProcessSampler {
     const h = this.#histogram;
     if (h.count === 0) return { p50: 0, p99: 0, max: 0, mean: 0 };
     // The histogram measures how late a timer of `resolution` ms fired, resolution included.
-    const correct = (ns: number) => Math.max(0, ns / NS_PER_MS - this.#resolutionMs);
+    // Milliseconds to three decimals (a microsecond): the histogram's own precision is coarser.
+    const correct = (ns: number) => derived(Math.max(0, ns / NS_PER_MS - this.#resolutionMs), 3);
     return {
       p50: correct(h.percentile(50)),
       p99: correct(h.percentile(99)),
