@@ -14,6 +14,7 @@ const BENCHES = {
   agent: ['bench/agent/startup.ts', 'bench/agent/throughput.ts', 'bench/vitals/snapshot.ts'],
   cluster: ['bench/cluster/scope.ts'],
   watch: ['bench/watch/rules.ts', 'bench/watch/fuzz.ts'],
+  watchdog: ['bench/watchdog/watchdog.ts'],
 };
 
 const wanted = process.argv.slice(2);

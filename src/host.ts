@@ -5,7 +5,8 @@
  */
 import type { AccessControl } from './access/types.js';
 import type { RequestContext } from './http/context.js';
-import type { EndpointPaths, Middleware, ReadinessReview, Removal, Route } from './http/handler.js';
+import type { EndpointPaths, Middleware, Removal, Route } from './http/handler.js';
+import type { ReadinessReview } from './http/probe-answers.js';
 import type { StatusResponse } from './http/types.js';
 import type { HttpCodeMap } from './model/http-codes.js';
 import type { CheckFunction } from './model/result.js';

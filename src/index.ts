@@ -11,12 +11,18 @@ export {
   type EndpointPaths,
   type MetricsRenderer,
   type Middleware,
-  type ReadinessReview,
   type Removal,
   type Route,
   StatusEndpoint,
 } from './http/handler.js';
-export type { ProbeGroup, ProbeVerdict } from './http/probes.js';
+export type {
+  ProbeAnswer,
+  ProbeKind,
+  ReadinessReview,
+  ReadinessScope,
+  ReadinessVerdict,
+} from './http/probe-answers.js';
+export { type HealthGroupOptions, type ProbeGroupOptions, worstOfAll } from './http/probes.js';
 export { parseRequestTarget, type RequestTarget } from './http/target.js';
 export type {
   HandlerResult,
@@ -25,6 +31,8 @@ export type {
   StatusRequest,
   StatusResponse,
 } from './http/types.js';
+export * from './info/index.js';
+export * from './lifecycle/index.js';
 export * from './limits/index.js';
 export * from './live/index.js';
 export * from './maintenance/index.js';
@@ -35,6 +43,7 @@ export type { HealthIdentity } from './render/health-json.js';
 export type { LayoutOptions } from './render/layout.js';
 export { formatTimestamp, type TimestampFormat } from './render/timestamp.js';
 export {
+  type CloseOptions,
   createStatus,
   type ListenOptions,
   type RunningServer,
@@ -49,3 +58,4 @@ export type { Snapshot, SnapshotNode } from './tree/snapshot.js';
 export { MountError } from './tree/tree.js';
 export { type Duration, parseDuration } from './util/duration.js';
 export * from './vitals/index.js';
+export * from './watchdog/index.js';

@@ -17,6 +17,7 @@ import { type BuildHooks, type BuiltAgent, buildAgent, type Door } from '../conf
 import type { ConfigProblem } from '../config/errors.js';
 import type { AgentConfig } from '../config/schema.js';
 import { browsable } from '../util/browsable.js';
+import { Watchdog, type WatchdogAddress, type WatchdogOptions } from '../watchdog/watchdog.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8077;
@@ -44,6 +45,8 @@ export class Agent {
     private readonly options: AgentOptions,
     config: AgentConfig,
     built: BuiltAgent,
+    /** The watchdog thread, when configured: it outlives reloads, each new status attaches to it. */
+    private readonly watchdog: { watchdog: Watchdog; address: WatchdogAddress } | undefined,
   ) {
     this.startConfig = config;
     this.built = built;
@@ -59,11 +62,14 @@ export class Agent {
   /** Loads the config, builds the status and listens. Config problems throw a ConfigError. */
   static async start(options: AgentOptions): Promise<Agent> {
     const config = await readConfig(options.configFile);
-    const built = await buildAgent(config, warningsTo(options.log));
-    const server = createServer({ keepAliveTimeout: 65_000 });
-    const agent = new Agent(server, options, config, built);
-    const { host, port } = bindingOf(options, config);
+    const watchdog = config.watchdog ? await startWatchdog(config.watchdog, options.log) : undefined;
+    let built: BuiltAgent | undefined;
     try {
+      built = await buildAgent(config, { ...warningsTo(options.log), watchdog: watchdog?.watchdog });
+      if (watchdog) built.status.attachWatchdog(watchdog.watchdog);
+      const server = createServer({ keepAliveTimeout: 65_000 });
+      const agent = new Agent(server, options, config, built, watchdog);
+      const { host, port } = bindingOf(options, config);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -71,11 +77,12 @@ export class Agent {
           resolve();
         });
       });
+      return agent;
     } catch (error) {
-      await built.close();
+      await built?.close();
+      await watchdog?.watchdog.close();
       throw error;
     }
-    return agent;
   }
 
   get address(): { host: string; port: number } {
@@ -87,7 +94,18 @@ export class Agent {
   urls(): string[] {
     const { host, port } = this.address;
     const origin = `${browsable(host)}:${port}`;
-    return this.built.doors.map((door: Door) => `${door.scheme}://${origin}${door.path}`);
+    const urls = this.built.doors.map((door: Door) => `${door.scheme}://${origin}${door.path}`);
+    if (this.watchdog) {
+      const { paths } = this.built.status;
+      const served = [paths.live, paths.ready, paths.started, paths.status].filter((p): p is string => !!p);
+      urls.push(...served.map((path) => `${this.watchdog!.address.url}${path}`));
+    }
+    return urls;
+  }
+
+  /** Where the watchdog thread answers, when one runs. */
+  get watchdogAddress(): WatchdogAddress | undefined {
+    return this.watchdog?.address;
   }
 
   get doors(): readonly Door[] {
@@ -111,7 +129,7 @@ export class Agent {
     let built: BuiltAgent;
     try {
       config = await readConfig(configFile);
-      built = await buildAgent(config, warningsTo(log));
+      built = await buildAgent(config, { ...warningsTo(log), watchdog: this.watchdog?.watchdog });
     } catch (error) {
       const listed = (error as { problems?: ConfigProblem[] }).problems;
       const problems = listed ? listed.map((p) => `${p.path}: ${p.message}`) : [(error as Error).message];
@@ -128,25 +146,34 @@ export class Agent {
         configured: `${wanted.host}:${wanted.port}`,
       });
     }
+    if (JSON.stringify(config.watchdog ?? false) !== JSON.stringify(this.startConfig.watchdog ?? false)) {
+      log.warn('watchdog changes take effect on restart', { running: this.watchdog?.address.url ?? 'off' });
+    }
     const previous = this.built;
     this.built = built;
     this.listener = listenerOf(built);
+    // A running agent has started: a reload does not send it back to `starting`.
+    if (previous.status.lifecycle.state !== 'starting') built.status.markStarted();
+    if (this.watchdog) built.status.attachWatchdog(this.watchdog.watchdog);
     log.info('configuration reloaded', { file: configFile ?? '(embedded default)' });
     // Requests already inside the old status finish against it; then its checks and samplers stop.
     setTimeout(() => void previous.close(), 1000).unref();
     return true;
   }
 
-  /** Graceful: readiness turns not-ready, in-flight requests finish, then the server stops. */
-  close(graceMs = 5000): Promise<void> {
-    this.closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      const sweep = setInterval(() => this.server.closeIdleConnections(), 50);
-      const cut = setTimeout(() => this.server.closeAllConnections(), graceMs);
-      this.server.closeIdleConnections();
-      await Promise.all([closed, this.built.close()]);
-      clearInterval(sweep);
-      clearTimeout(cut);
+  /**
+   * Graceful: readiness turns 503, the listener keeps accepting for `server.drainDelay`, then stops;
+   * in-flight requests finish within `server.shutdownGrace` before what still runs is aborted.
+   * `{ immediate: true }` skips the waits, and hurries a close in progress (a second signal).
+   */
+  close(options: { immediate?: boolean } = {}): Promise<void> {
+    if (this.closing) {
+      if (options.immediate) void this.built.shutdown([this.server], { immediate: true });
+      return this.closing;
+    }
+    this.closing = (async () => {
+      await this.built.shutdown([this.server], options);
+      await this.watchdog?.watchdog.close();
     })();
     return this.closing;
   }
@@ -154,6 +181,29 @@ export class Agent {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.built.upgrade(request, socket, head)) return;
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
+}
+
+/** Starts the watchdog thread; its blocks and failures go to the agent's log. */
+async function startWatchdog(
+  config: NonNullable<AgentConfig['watchdog']>,
+  log: Logger,
+): Promise<{ watchdog: Watchdog; address: WatchdogAddress }> {
+  const options: WatchdogOptions = typeof config === 'object' ? config : {};
+  let listening = false;
+  const watchdog = new Watchdog({
+    ...options,
+    onBlock: (block) => log.warn('main loop was blocked', { ...block }),
+    // A failure to listen is the start's failure, reported once by the caller.
+    onError: (error) => listening && log.error('watchdog failed', { error: (error as Error).message }),
+  });
+  try {
+    const address = await watchdog.listening;
+    listening = true;
+    return { watchdog, address };
+  } catch (error) {
+    await watchdog.close();
+    throw error;
   }
 }
 

@@ -24,7 +24,11 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       });
       return 2;
     }
-    if (error instanceof Error && /^components\./.test(error.message)) {
+    if (error instanceof Error && /^(components|groups|probes|paths|watchdog)\./.test(error.message)) {
+      ctx.log.error('invalid configuration', { problems: [error.message] });
+      return 2;
+    }
+    if (error instanceof Error && error.name === 'BuildInfoError') {
       ctx.log.error('invalid configuration', { problems: [error.message] });
       return 2;
     }
@@ -37,15 +41,26 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
   }
   return new Promise<number>((resolve) => {
     const onHup = () => void agent.reload();
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) {
+        // A second signal (Ctrl-C again): skip what is left of the drain delay and the grace period.
+        ctx.log.warn('shutting down now', { signal });
+        void agent.close({ immediate: true });
+        return;
+      }
+      stopping = true;
       ctx.log.info('shutting down', { signal });
       process.off('SIGHUP', onHup);
+      // The handlers stay: a signal between here and the exit must not turn a clean exit into a kill.
       agent.close().then(() => resolve(0));
     };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
     // Handlers first: whoever reads the URLs may signal at once (a SIGHUP unhandled would kill us).
     process.on('SIGHUP', onHup);
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
     ctx.stdout(`${agent.urls().join('\n')}\n`);
     ctx.log.info('statuskit agent listening', {
       ...agent.address,

@@ -5,7 +5,7 @@
  * stays up, degraded, when every failure that makes this instance not ready is a component failing
  * on enough of the cluster; an instance failing alone still goes not-ready.
  */
-import type { ProbeGroup } from '../http/probes.js';
+import type { ReadinessScope } from '../http/probe-answers.js';
 import { formatPath } from '../tree/paths.js';
 import { findNode, type Snapshot, type SnapshotNode } from '../tree/snapshot.js';
 import type { ClusterView, ComponentView } from './view.js';
@@ -23,7 +23,10 @@ export interface GuardOptions {
 }
 
 /** The components failing here that explain a critical verdict, or undefined when some failure has no check behind it. */
-export function failingComponents(snapshot: Snapshot, scope: ProbeGroup | undefined): string[] | undefined {
+export function failingComponents(
+  snapshot: Snapshot,
+  scope: ReadinessScope | undefined,
+): string[] | undefined {
   const roots = scope
     ? scope.components.map((segments) => findNode(snapshot.root, segments))
     : [snapshot.root];

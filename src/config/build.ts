@@ -10,7 +10,10 @@ import type { Duplex } from 'node:stream';
 import type { Authenticator } from '../access/index.js';
 import type { AccessControl } from '../access/types.js';
 import { pathnameOf } from '../http/context.js';
-import type { MetricsRenderer, Route } from '../http/handler.js';
+import { DEFAULT_PATHS, type MetricsRenderer, type Route } from '../http/handler.js';
+import type { HealthGroupOptions } from '../http/probes.js';
+import { type BuildInfo, readBuildInfo } from '../info/build-info.js';
+import type { DrainableServer } from '../lifecycle/drain.js';
 import type { RateLimiter } from '../limits/limiter.js';
 import type { LiveFeed } from '../live/index.js';
 import { MetricsRegistry, metricsEndpoint } from '../metrics/index.js';
@@ -31,6 +34,7 @@ import {
   pressureCheck,
   type Vitals,
 } from '../vitals/index.js';
+import type { Watchdog } from '../watchdog/watchdog.js';
 import type { AgentConfig } from './schema.js';
 import { type VitalsKind, vitalsApiOptions } from './vitals-options.js';
 
@@ -54,7 +58,16 @@ export interface BuiltAgent {
   nodeListener(fallback: RequestListener): RequestListener;
   /** Streaming requests (SSE), answered outside the status handler: true when taken. */
   stream(request: IncomingMessage, response: ServerResponse): boolean;
-  /** Stops background checks and samplers (not the server: the agent owns that). */
+  /**
+   * The graceful shutdown (SIGTERM): readiness 503, `server.drainDelay`, then `servers` stop
+   * accepting and the live feeds close, in-flight requests finish within `server.shutdownGrace`,
+   * what still runs is aborted; then checks and samplers stop. `immediate` skips the waits.
+   */
+  shutdown(servers: readonly DrainableServer[], options?: { immediate?: boolean }): Promise<void>;
+  /**
+   * Stops a status no server routes to any more (the previous one after a reload): its in-flight
+   * requests finish (no drain delay: nothing routes here), then its checks and samplers stop.
+   */
   close(): Promise<void>;
 }
 
@@ -65,6 +78,11 @@ export interface BuildHooks {
    * or a state file that could not be written. Default: dropped.
    */
   onWarning?: (message: string) => void;
+  /**
+   * The agent's watchdog, which outlives reloads: the document shows it and metrics count its
+   * blocks; the agent attaches each status once it serves (`status.attachWatchdog`).
+   */
+  watchdog?: Watchdog;
 }
 
 const VITALS_CHECK_DEFAULTS = { interval: 5000, timeout: 3000 } as const;
@@ -80,6 +98,9 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
     : undefined;
   const status = createStatus(statusOptions(config, registry, await accessOf(config)));
   mountIdentity(status, config);
+  if (config.lifecycle !== false)
+    status.mount(config.lifecycle?.mount ?? 'lifecycle', status.lifecycle, { summary: true });
+  if (hooks.watchdog) status.mount('watchdog', hooks.watchdog);
   if (vitals && vitalsConfig) mountVitals(status, vitals, vitalsConfig);
   if (vitals && registry) registerVitalsGauges(registry, vitals);
   await mountComponents(status, config, vitals);
@@ -102,6 +123,8 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
   const otlp = config.otel
     ? await exportOtlp(status, registry, config, cluster?.settings.instance)
     : undefined;
+  // Last: a build that failed above leaves no listener on the agent's watchdog.
+  const unwatchBlocks = hooks.watchdog && registry && countBlocks(registry, hooks.watchdog);
   const livePaths = livePathsOf(config);
   // The history records from the start (the feed itself is made on first use), so the dashboard
   // opens on the past whenever it is opened.
@@ -150,6 +173,19 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       );
       return true;
     },
+    async shutdown(servers, options = {}) {
+      const stopAccepting = async () => {
+        // The others learn that this instance is leaving when it stops taking new work.
+        await cluster?.close();
+        await otlp?.close();
+        maintenance?.close();
+        await live.value?.close();
+      };
+      await status.close({ servers, onStopAccepting: stopAccepting, immediate: options.immediate });
+      history?.stop();
+      unwatchBlocks?.();
+      vitals?.close();
+    },
     async close() {
       // First: the others learn at once that this instance is leaving.
       await cluster?.close();
@@ -157,7 +193,8 @@ export async function buildAgent(config: AgentConfig, hooks: BuildHooks = {}): P
       maintenance?.close();
       await live.value?.close();
       history?.stop();
-      await status.close();
+      await status.close({ drainDelay: 0 });
+      unwatchBlocks?.();
       vitals?.close();
     },
   };
@@ -199,6 +236,17 @@ async function exportOtlp(
   });
 }
 
+/** Blocks of the main loop as metrics: how many, and how long the latest lasted. */
+function countBlocks(registry: MetricsRegistry, watchdog: Watchdog): () => void {
+  const blocks = registry.counter('watchdog.blocks', {
+    help: 'Blocks of the main event loop longer than the watchdog threshold',
+  });
+  registry.gauge('watchdog.block.last.ms', () => watchdog.readStatus().lastBlock?.durationMs ?? 0, {
+    help: 'How long the latest block of the main event loop lasted',
+  });
+  return watchdog.addBlockListener(() => blocks.inc());
+}
+
 function statusOptions(
   config: AgentConfig,
   registry: MetricsRegistry | undefined,
@@ -214,7 +262,8 @@ function statusOptions(
     httpCodes: config.httpCodes,
     deadline: config.deadline,
     checkDefaults: config.checkDefaults,
-    shutdownGrace: config.server?.shutdownGrace,
+    drainDelay: config.server?.drainDelay,
+    shutdownGrace: config.server?.shutdownGrace ?? AGENT_SHUTDOWN_GRACE_MS,
     identity: {
       version: identity.version,
       releaseId: identity.releaseId,
@@ -223,9 +272,36 @@ function statusOptions(
     },
     paths: config.paths,
     probes: config.probes,
+    groups: config.groups as Record<string, HealthGroupOptions> | undefined,
+    info: config.info === false ? undefined : agentInfo(config),
     access,
     metrics: registry ? metricsRenderer(registry, config) : undefined,
   };
+}
+
+/** The agent's in-flight requests get 5 s on SIGTERM unless `server.shutdownGrace` says otherwise. */
+const AGENT_SHUTDOWN_GRACE_MS = 5000;
+
+/** statuskit's own package.json: the agent is the service `/info` describes, unless the config says more. */
+const AGENT_PACKAGE_JSON = new URL('../../package.json', import.meta.url);
+
+/** `/info`: identity and `info:` first, then the environment (GIT_COMMIT, …), a build file, package.json. */
+function agentInfo(config: AgentConfig): BuildInfo {
+  const options = config.info || {};
+  const read = readBuildInfo({
+    packageJson: options.packageJson ?? AGENT_PACKAGE_JSON.pathname,
+    file: options.file ?? false,
+  });
+  const given: BuildInfo = {
+    name: options.name ?? config.identity?.name,
+    version: options.version ?? config.identity?.version,
+    commit: options.commit,
+    branch: options.branch,
+    buildTime: options.buildTime,
+    extra: options.extra,
+  };
+  const defined = Object.entries(given).filter(([, value]) => value !== undefined);
+  return { ...read, ...Object.fromEntries(defined) };
 }
 
 function mountIdentity(status: StatusKit, config: AgentConfig): void {
@@ -519,13 +595,6 @@ function notFound(response: ServerResponse): void {
   response.end('{"error":"not_found"}');
 }
 
-const DEFAULT_PATHS = {
-  status: '/status',
-  live: '/health/live',
-  ready: '/health/ready',
-  metrics: '/metrics',
-};
-
 function doorsOf(config: AgentConfig, metrics: boolean, live: LivePaths): Door[] {
   const paths = { ...DEFAULT_PATHS, ...config.paths };
   const doors: Door[] = [];
@@ -534,8 +603,14 @@ function doorsOf(config: AgentConfig, metrics: boolean, live: LivePaths): Door[]
     doors.push({ path: `${paths.status}?scope=cluster`, scheme: 'http', what: 'cluster view' });
   if (paths.live) doors.push({ path: paths.live, scheme: 'http', what: 'liveness' });
   if (paths.ready) doors.push({ path: paths.ready, scheme: 'http', what: 'readiness' });
+  if (paths.started) doors.push({ path: paths.started, scheme: 'http', what: 'startup' });
+  if (paths.groups)
+    for (const name of Object.keys(config.groups ?? {}))
+      doors.push({ path: `${paths.groups}/${name}`, scheme: 'http', what: `health group ${name}` });
   if (paths.metrics && metrics)
     doors.push({ path: paths.metrics, scheme: 'http', what: 'Prometheus metrics' });
+  if (paths.info && config.info !== false)
+    doors.push({ path: paths.info, scheme: 'http', what: 'build info' });
   if (live.sse) doors.push({ path: live.sse, scheme: 'http', what: 'Server-Sent Events' });
   if (live.ws) doors.push({ path: live.ws, scheme: 'ws', what: 'WebSocket feed' });
   if (config.dashboard !== false)

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { type CheckKind, checkKinds } from '../checks/index.js';
 import { CheckOptionError } from '../checks/thresholds.js';
+import { DEFAULT_PATHS } from '../http/handler.js';
+import { GROUP_NAME, GROUP_NAME_RULE, shadowedGroups } from '../http/probes.js';
 import { closestName } from '../util/suggest.js';
 import { PRESSURE_KINDS, PRESSURE_RESOURCES, PRESSURE_SCOPES, PRESSURE_WINDOWS } from '../vitals/index.js';
 import { cluster } from './cluster-schema.js';
@@ -68,6 +70,8 @@ const identity = z
 const server = z.strictObject({
   host: z.string().optional(),
   port: port.optional(),
+  /** On SIGTERM, readiness answers 503 this long before the listener stops accepting. */
+  drainDelay: duration.optional(),
   /** In-flight requests get this long on shutdown. */
   shutdownGrace: duration.optional(),
 });
@@ -76,14 +80,91 @@ const paths = z.strictObject({
   status: mountPath.optional(),
   live: mountPath.optional(),
   ready: mountPath.optional(),
+  started: mountPath.optional(),
+  /** Named groups are served at `<groups>/<name>`. */
+  groups: mountPath.optional(),
   metrics: mountPath.optional(),
+  info: mountPath.optional(),
 });
 
-/** Components a probe depends on (`checks.disk`, `database`). */
-const probeGroup = z.strictObject({ include: z.array(z.string().min(1)).min(1) });
+const componentList = z.array(z.string().min(1));
+
+/** Components a probe depends on (`checks.disk`, `database`), and those it leaves out. */
+const probeGroup = z.strictObject({
+  include: componentList.min(1).optional(),
+  exclude: componentList.optional(),
+});
 const probes = z
-  .strictObject({ readiness: probeGroup.optional(), liveness: probeGroup.optional() })
+  .strictObject({
+    readiness: probeGroup.optional(),
+    liveness: probeGroup.optional(),
+    /** Starting until these components pass (the agent has no app to say it started). */
+    startup: z.strictObject({ include: componentList.min(1) }).optional(),
+  })
   .meta({ description: 'Components /health/ready (default: all) and /health/live (default: none) follow' });
+
+/** Named health groups, each at `/health/<name>` and `/status?group=<name>`. */
+const groups = z.record(
+  z.string(),
+  z.strictObject({
+    include: componentList.min(1).optional(),
+    exclude: componentList.optional(),
+    httpCodes: z.partialRecord(level, z.number().int().min(100).max(599)).optional(),
+    /** Whether callers whose tier shows details see the members (default true). */
+    details: z.boolean().optional(),
+  }),
+);
+
+/** Group names are path segments, and `<groups>/<name>` must not be another door's path. */
+function checkGroups(
+  config: { groups?: Record<string, unknown>; paths?: Record<string, unknown> },
+  ctx: z.RefinementCtx,
+) {
+  const names = Object.keys(config.groups ?? {});
+  for (const name of names.filter((n) => !GROUP_NAME.test(n)))
+    ctx.addIssue({ code: 'custom', path: ['groups', name], message: GROUP_NAME_RULE, params: WHOLE_MESSAGE });
+  const paths = { ...DEFAULT_PATHS, ...config.paths } as { groups?: string | false; status?: string | false };
+  if (paths.groups && paths.groups === paths.status) {
+    const message = `${paths.groups} is the status path; groups there would hide components`;
+    ctx.addIssue({ code: 'custom', path: ['paths', 'groups'], message, params: WHOLE_MESSAGE });
+  }
+  for (const { name, message } of shadowedGroups(
+    paths,
+    names.filter((n) => GROUP_NAME.test(n)),
+  ))
+    ctx.addIssue({ code: 'custom', path: ['groups', name], message, params: WHOLE_MESSAGE });
+}
+
+/** A thread with its own port that answers the probes and the last document while the main loop is blocked. */
+const watchdog = z.union([
+  z.boolean(),
+  z.strictObject({
+    port: port.optional(),
+    host: z.string().optional(),
+    threshold: duration.optional(),
+    heartbeat: duration.optional(),
+    publishEvery: duration.optional(),
+    maxRecordBytes: z.number().int().min(1024).optional(),
+  }),
+]);
+
+/** `/info`: the agent's name and version from package.json, the build's commit and time from env or a file. */
+const info = z.union([
+  z.literal(false),
+  z.strictObject({
+    packageJson: z.union([z.string(), z.literal(false)]).optional(),
+    file: z.union([z.string(), z.literal(false)]).optional(),
+    name: z.string().optional(),
+    version: z.string().optional(),
+    commit: z.string().optional(),
+    branch: z.string().optional(),
+    buildTime: z.string().optional(),
+    extra: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+/** Where the lifecycle state (starting, ready, draining, stopped) appears in the document; false for nowhere. */
+const lifecycle = z.union([z.literal(false), z.strictObject({ mount: z.string().min(1).optional() })]);
 
 const diskOptions = {
   warnFreePercent: percent.optional(),
@@ -383,6 +464,10 @@ export const configSchema = z
     deadline: duration.optional(),
     paths: paths.optional(),
     probes: probes.optional(),
+    groups: groups.optional(),
+    watchdog: watchdog.optional(),
+    info: info.optional(),
+    lifecycle: lifecycle.optional(),
     checkDefaults: checkDefaults.optional(),
     vitals: vitals.optional(),
     components: z.record(z.string(), component).optional(),
@@ -396,6 +481,7 @@ export const configSchema = z
     cluster: cluster.optional(),
     otel: otel.optional(),
   })
+  .superRefine(checkGroups, WHEN_FIELDS_VALID)
   .meta({ title: 'statuskit agent configuration' });
 
 /** A validated config: durations are milliseconds. */

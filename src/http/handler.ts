@@ -15,9 +15,9 @@ import {
   type AccessDecision,
   type Disclosure,
   FULL_DISCLOSURE,
+  SUMMARY_DISCLOSURE,
 } from '../access/types.js';
 import type { HttpCodeMap } from '../model/http-codes.js';
-import type { Level } from '../model/levels.js';
 import type { Decoration } from '../render/decorations.js';
 import type { DocumentStyle } from '../render/document.js';
 import { type EnvelopeOptions, type ErrorInfo, errorBody } from '../render/envelope.js';
@@ -27,7 +27,8 @@ import type { Snapshot } from '../tree/snapshot.js';
 import { BodyError } from './body.js';
 import { type MaybePromise, RequestContext } from './context.js';
 import { Documents } from './documents.js';
-import { groupVerdict, type ProbeGroup, type ProbeVerdict } from './probes.js';
+import type { ProbeKind, Probes } from './probe-answers.js';
+import type { HealthGroup } from './probes.js';
 import { MAX_URL_LENGTH, parseQuery, QueryError, type StatusQuery } from './query.js';
 import { json, withoutBody } from './responses.js';
 import { parseRequestTarget } from './target.js';
@@ -48,7 +49,24 @@ export interface EndpointPaths {
   ready: string | false;
   /** Prometheus exposition, when a metrics renderer is configured. Default `/metrics`. */
   metrics: string | false;
+  /** Startup: 503 while the service starts, 200 once it has. Default `/health/started`. */
+  started: string | false;
+  /** Where named health groups are served: `<groups>/<name>`. Default `/health`. */
+  groups: string | false;
+  /** Build and runtime facts, when `info` is configured. Default `/info`. */
+  info: string | false;
 }
+
+/** Where each door is served unless `paths` says otherwise. */
+export const DEFAULT_PATHS: Readonly<EndpointPaths> = Object.freeze({
+  status: '/status',
+  live: '/health/live',
+  ready: '/health/ready',
+  started: '/health/started',
+  groups: '/health',
+  metrics: '/metrics',
+  info: '/info',
+});
 
 /** A plug-in route (maintenance admin, dashboard, ...): answers the request, or undefined to pass it on. */
 export type Route = (context: RequestContext) => MaybePromise<StatusResponse | undefined>;
@@ -65,17 +83,6 @@ export type Middleware = (
 /** Removes what was added (a middleware, route, decoration or override). */
 export type Removal = () => void;
 
-/**
- * Reviews the readiness verdict drawn from the snapshot (not the ones for shutting down or held
- * back): returns another verdict, or undefined to keep it. `scope` is the readiness group's
- * components, undefined when readiness follows the whole document.
- */
-export type ReadinessReview = (
-  verdict: ProbeVerdict,
-  snapshot: Snapshot,
-  scope: ProbeGroup | undefined,
-) => ProbeVerdict | undefined;
-
 export interface MetricsRenderer {
   render(accept: string | undefined, snapshot: Snapshot): { contentType: string; body: string | Uint8Array };
 }
@@ -91,11 +98,12 @@ export interface EndpointConfig {
   disclosure?: Disclosure;
   metrics?: MetricsRenderer;
   snapshot: () => Snapshot | Promise<Snapshot>;
-  isDraining: () => boolean;
-  /** Components each probe depends on; without a group, liveness runs nothing and readiness uses the overall level. */
-  probes?: { live?: ProbeGroup; ready?: ProbeGroup };
-  /** Why the app holds readiness back (warming up, draining on demand); undefined when it does not. */
-  notReadyReason?: () => string | undefined;
+  /** The probes' answers (lifecycle, readiness held back, health groups). */
+  probes: Probes;
+  /** Named health groups, for `<groups>/<name>` and `?group=`. */
+  groups: ReadonlyMap<string, HealthGroup>;
+  /** The `/info` document, when configured. */
+  info?: () => Record<string, unknown>;
   onError?: (error: unknown) => void;
 }
 
@@ -104,8 +112,9 @@ const ALLOW = 'GET, HEAD';
 type OwnRoute =
   | { kind: 'status' }
   | { kind: 'component'; rest: string }
-  | { kind: 'live' }
-  | { kind: 'ready' }
+  | { kind: 'probe'; probe: ProbeKind }
+  | { kind: 'group'; group: HealthGroup }
+  | { kind: 'info' }
   | { kind: 'metrics' };
 
 export class StatusEndpoint {
@@ -117,10 +126,12 @@ export class StatusEndpoint {
   readonly handle: (request: StatusRequest) => MaybePromise<StatusResponse | undefined>;
   private middlewares: readonly Middleware[] = [];
   private routes: readonly Route[] = [];
-  private readinessReviews: readonly ReadinessReview[] = [];
   private readonly decorations: Decoration<RequestContext>[] = [];
   private documents: Documents;
+  private readonly groupDocuments = new Map<string, Documents>();
   private readonly authorizer: (context: RequestContext) => MaybePromise<AccessDecision>;
+  /** `/health/`, when groups are configured: matched without building a string per request. */
+  private readonly groupPrefix: string | undefined;
 
   constructor(readonly config: EndpointConfig) {
     this.handle = (request) => this.answer(request);
@@ -128,6 +139,8 @@ export class StatusEndpoint {
     const open: AccessDecision = { allowed: true, disclosure: config.disclosure ?? FULL_DISCLOSURE };
     this.authorizer = access ? (context) => this.inFormat(access.authorize(context)) : () => open;
     this.documents = this.newDocuments();
+    const { groups } = config.paths;
+    this.groupPrefix = groups && config.groups.size > 0 ? `${groups}/` : undefined;
   }
 
   /** Adds a middleware; the first added is the outermost. */
@@ -148,15 +161,6 @@ export class StatusEndpoint {
     };
   }
 
-  /** Adds a review of the readiness verdict; reviews run in the order added, each seeing the last's verdict. */
-  addReadinessReview(review: ReadinessReview): Removal {
-    if (typeof review !== 'function') throw new TypeError('addReadinessReview: expected a function');
-    this.readinessReviews = [...this.readinessReviews, review];
-    return () => {
-      this.readinessReviews = this.readinessReviews.filter((r) => r !== review);
-    };
-  }
-
   /**
    * Puts a per-request value at `path` of every status document (seed 002's `account`). The rest of
    * the document stays cached; only the value is serialized per request.
@@ -166,10 +170,12 @@ export class StatusEndpoint {
     const decoration: Decoration<RequestContext> = { path: parseMountPath(path), read };
     this.decorations.push(decoration);
     this.documents = this.newDocuments();
+    this.groupDocuments.clear();
     return () => {
       const index = this.decorations.indexOf(decoration);
       if (index !== -1) this.decorations.splice(index, 1);
       this.documents = this.newDocuments();
+      this.groupDocuments.clear();
     };
   }
 
@@ -289,8 +295,14 @@ export class StatusEndpoint {
 
   private route(pathname: string): OwnRoute | undefined {
     const { paths } = this.config;
-    if (paths.live && pathname === paths.live) return { kind: 'live' };
-    if (paths.ready && pathname === paths.ready) return { kind: 'ready' };
+    if (paths.live && pathname === paths.live) return { kind: 'probe', probe: 'live' };
+    if (paths.ready && pathname === paths.ready) return { kind: 'probe', probe: 'ready' };
+    if (paths.started && pathname === paths.started) return { kind: 'probe', probe: 'started' };
+    if (this.groupPrefix && pathname.startsWith(this.groupPrefix)) {
+      const group = this.config.groups.get(pathname.slice(this.groupPrefix.length));
+      if (group) return { kind: 'group', group };
+    }
+    if (paths.info && this.config.info && pathname === paths.info) return { kind: 'info' };
     if (paths.metrics && this.config.metrics && pathname === paths.metrics) return { kind: 'metrics' };
     if (paths.status) {
       if (pathname === paths.status) return { kind: 'status' };
@@ -301,8 +313,8 @@ export class StatusEndpoint {
   }
 
   private dispatch(route: OwnRoute, context: RequestContext): MaybePromise<StatusResponse> {
-    if (route.kind === 'live') return this.live();
-    if (route.kind === 'ready') return this.ready();
+    if (route.kind === 'probe') return this.config.probes.respond(route.probe, context);
+    if (route.kind === 'group') return this.config.probes.respondGroup(route.group, context);
     const query = context.search === '' ? defaultQuery() : parseQuery(context.search);
     if (query.format === undefined && headerValue(context.headers, 'accept')?.includes(HEALTH_JSON))
       query.format = 'health';
@@ -318,6 +330,7 @@ export class StatusEndpoint {
     decision: AccessDecision,
   ): MaybePromise<StatusResponse> {
     if (!decision.allowed) return decision.response;
+    if (route.kind === 'info') return json(200, this.config.info!(), query.pretty);
     const snapshot = this.config.snapshot();
     if (snapshot instanceof Promise)
       return snapshot.then((s) => this.respond(route, context, query, decision.disclosure, s));
@@ -333,44 +346,45 @@ export class StatusEndpoint {
   ): StatusResponse {
     if (route.kind === 'metrics') return this.metrics(context, snapshot, disclosure);
     if (route.kind === 'component') return this.documents.component(route.rest, snapshot, disclosure, query);
+    if (query.group !== undefined) return this.groupDocument(context, snapshot, disclosure, query);
     return this.documents.document(context, snapshot, disclosure, query);
   }
 
-  private live(): MaybePromise<StatusResponse> {
-    const group = this.config.probes?.live;
-    if (!group) return this.probe('ok', 200);
-    return this.judge((snapshot) => groupVerdict(group, snapshot));
+  /**
+   * `/status?group=payments`: the group's members (and the document's frame), its level by the
+   * group's aggregation, its code by the group's codes; a group without details shows the summary.
+   */
+  private groupDocument(
+    context: RequestContext,
+    snapshot: Snapshot,
+    disclosure: Disclosure,
+    query: StatusQuery,
+  ): StatusResponse {
+    const group = this.config.groups.get(query.group!);
+    if (!group) {
+      const known = [...this.config.groups.keys()].join(', ') || 'none';
+      return this.error({
+        status: 404,
+        code: 'not_found',
+        message: `no health group "${query.group!.slice(0, 100)}" (groups: ${known})`,
+      });
+    }
+    const documents = this.documentsOf(group);
+    const shown = group.details ? disclosure : SUMMARY_DISCLOSURE;
+    return documents.document(context, this.config.probes.groupSnapshot(group, snapshot), shown, query);
   }
 
-  private ready(): MaybePromise<StatusResponse> {
-    if (this.config.isDraining()) return this.probe('critical', 503, 'shutting down');
-    const heldBack = this.config.notReadyReason?.();
-    if (heldBack !== undefined) return this.probe('critical', 503, heldBack);
-    const group = this.config.probes?.ready;
-    return this.judge((snapshot) =>
-      this.reviewed(group ? groupVerdict(group, snapshot) : { level: snapshot.level }, snapshot, group),
-    );
-  }
-
-  private reviewed(verdict: ProbeVerdict, snapshot: Snapshot, group: ProbeGroup | undefined): ProbeVerdict {
-    for (const review of this.readinessReviews) verdict = review(verdict, snapshot, group) ?? verdict;
-    return verdict;
-  }
-
-  /** A probe answer from the current snapshot: the verdict's level, its code, and its reason. */
-  private judge(verdictOf: (snapshot: Snapshot) => ProbeVerdict): MaybePromise<StatusResponse> {
-    const answer = (snapshot: Snapshot) => {
-      const { level, reason } = verdictOf(snapshot);
-      return this.probe(level, this.config.httpCodes[level], reason);
-    };
-    const snapshot = this.config.snapshot();
-    return snapshot instanceof Promise ? snapshot.then(answer) : answer(snapshot);
-  }
-
-  private probe(level: Level, status: number, reason?: string): StatusResponse {
-    const body: Record<string, unknown> = { status: this.config.style.vocabulary.overall[level] };
-    if (reason) body.reason = reason;
-    return json(status, body, false);
+  private documentsOf(group: HealthGroup): Documents {
+    let documents = this.groupDocuments.get(group.name);
+    if (!documents) {
+      const { style, envelope, identity } = this.config;
+      documents = new Documents(
+        { style, httpCodes: group.httpCodes, envelope, identity, error: (info) => this.error(info) },
+        this.decorations,
+      );
+      this.groupDocuments.set(group.name, documents);
+    }
+    return documents;
   }
 
   private metrics(context: RequestContext, snapshot: Snapshot, disclosure: Disclosure): StatusResponse {
@@ -401,7 +415,14 @@ function errorInfoOf(response: StatusResponse): ErrorInfo | undefined {
 }
 
 function defaultQuery(): StatusQuery {
-  return { pretty: false, details: undefined, path: undefined, pathText: undefined, format: undefined };
+  return {
+    pretty: false,
+    details: undefined,
+    path: undefined,
+    pathText: undefined,
+    format: undefined,
+    group: undefined,
+  };
 }
 
 function codeFor(status: number): string {

@@ -13,6 +13,8 @@ export interface StatusQuery {
   /** Raw path text, for error messages. */
   pathText: string | undefined;
   format: 'json' | 'health' | undefined;
+  /** `?group=payments`: the document of one health group. */
+  group: string | undefined;
 }
 
 export class QueryError extends Error {
@@ -38,6 +40,7 @@ export function parseQuery(search: string): StatusQuery {
     path: pathText === undefined ? undefined : parsePathParam(pathText),
     pathText,
     format: parseFormat(params.get('format')),
+    group: parseGroup(params.get('group')),
   };
 }
 
@@ -65,4 +68,10 @@ function parseFormat(raw: string | null): StatusQuery['format'] {
   if (raw === null) return undefined;
   if (raw === 'json' || raw === 'health') return raw;
   throw new QueryError(400, `query parameter "format" must be json or health, got "${raw.slice(0, 40)}"`);
+}
+
+function parseGroup(raw: string | null): string | undefined {
+  if (raw === null) return undefined;
+  if (raw === '') throw new QueryError(400, 'query parameter "group" must name a health group');
+  return raw;
 }

@@ -73,7 +73,9 @@ describe('statuskit serve', () => {
         '/status',
         '/health/live',
         '/health/ready',
+        '/health/started',
         '/metrics',
+        '/info',
         '/status/stream',
         '/api/health/ws',
         '/',
@@ -97,7 +99,12 @@ describe('statuskit serve', () => {
       expect(metrics.body).toMatch(/^host_pressure_cpu_some_avg60_percent \d/m);
       const page = await get(`${agent.base}/`);
       expect(page.type).toContain('text/html');
-      const sysinfo = await run(['get', agent.urls[5], '--command', 'sysinfo']);
+      const sysinfo = await run([
+        'get',
+        agent.urls.find((url) => url.startsWith('ws:'))!,
+        '--command',
+        'sysinfo',
+      ]);
       expect(sysinfo.code).toBe(0);
       expect(JSON.parse(sysinfo.stdout)).toHaveProperty('mem.swap_total');
       expect(await firstSseEvent(`${agent.base}/status/stream`)).toMatch(/^event: status$/m);

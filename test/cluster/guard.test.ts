@@ -5,7 +5,6 @@ import {
   type GuardOptions,
   mergeView,
 } from '../../src/cluster/index.js';
-import { probeGroup } from '../../src/http/probes.js';
 import { createStatus } from '../../src/index.js';
 import type { Level } from '../../src/model/levels.js';
 import { stored } from './reports.js';
@@ -38,10 +37,8 @@ describe('which failures make this instance not ready', () => {
 
   it('follows the readiness group only, and gives up on a group path that is not mounted', async () => {
     const snapshot = await snapshotWith({ postgres: 'critical', disk: 'critical' });
-    expect(failingComponents(snapshot, probeGroup({ include: ['postgres'] }, 'probes'))).toEqual([
-      'postgres',
-    ]);
-    expect(failingComponents(snapshot, probeGroup({ include: ['nothing'] }, 'probes'))).toBeUndefined();
+    expect(failingComponents(snapshot, { components: [['postgres']] })).toEqual(['postgres']);
+    expect(failingComponents(snapshot, { components: [['nothing']] })).toBeUndefined();
   });
 });
 

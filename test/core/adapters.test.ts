@@ -1,12 +1,7 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve as honoServe } from '@hono/node-server';
-import express from 'express';
-import Fastify from 'fastify';
-import { Hono } from 'hono';
-import Koa from 'koa';
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStatus, type StatusKit } from '../../src/index.js';
+import { FRAMEWORKS } from './frameworks.js';
 import { get } from './helpers.js';
 
 function status(): StatusKit {
@@ -21,14 +16,6 @@ afterEach(async () => {
   for (const cleanup of cleanups) await cleanup();
   cleanups = [];
 });
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
-  );
-}
 
 function method(url: string, verb: string): Promise<{ status: number; allow?: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -70,66 +57,13 @@ async function expectStatusRoutes(base: string) {
 }
 
 describe('framework adapters (real frameworks)', () => {
-  it('node:http listener with a fallback', async () => {
-    const s = status();
-    const server = createServer(
-      s.nodeListener((req, res) => {
-        if (req.url === '/app') res.end('app route');
-        else res.writeHead(404).end();
-      }),
-    );
-    cleanups.push(() => new Promise((r) => server.close(r)));
-    await expectStatusRoutes(await listen(server));
-  });
-
-  it('Express 5 middleware', async () => {
-    const s = status();
-    const app = express();
-    app.use(s.express());
-    app.get('/app', (_req, res) => {
-      res.send('app route');
+  for (const [name, serve] of Object.entries(FRAMEWORKS)) {
+    it(name, async () => {
+      const served = await serve(status());
+      cleanups.push(() => served.close());
+      await expectStatusRoutes(served.base);
     });
-    const server = createServer(app);
-    cleanups.push(() => new Promise((r) => server.close(r)));
-    await expectStatusRoutes(await listen(server));
-  });
-
-  it('Fastify 5 plugin', async () => {
-    const s = status();
-    const app = Fastify();
-    await app.register(s.fastify());
-    app.get('/app', async () => 'app route');
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    cleanups.push(() => app.close());
-    const { port } = app.server.address() as AddressInfo;
-    await expectStatusRoutes(`http://127.0.0.1:${port}`);
-  });
-
-  it('Koa 3 middleware', async () => {
-    const s = status();
-    const app = new Koa();
-    app.use(s.koa());
-    app.use(async (ctx) => {
-      if (ctx.path === '/app') ctx.body = 'app route';
-    });
-    const server = createServer(app.callback());
-    cleanups.push(() => new Promise((r) => server.close(r)));
-    await expectStatusRoutes(await listen(server));
-  });
-
-  it('Hono middleware on @hono/node-server', async () => {
-    const s = status();
-    const app = new Hono();
-    app.use('*', s.hono());
-    app.get('/app', (c) => c.text('app route'));
-    const base = await new Promise<string>((resolve) => {
-      const server = honoServe({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-        resolve(`http://127.0.0.1:${info.port}`),
-      );
-      cleanups.push(() => new Promise((r) => server.close(r)));
-    });
-    await expectStatusRoutes(base);
-  });
+  }
 
   it('fetch handler (Request -> Response)', async () => {
     const s = status();

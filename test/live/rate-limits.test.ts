@@ -17,7 +17,7 @@ import { Client, type Served, SseClient, serveFeed } from './helpers.js';
  */
 let agent: Agent | undefined;
 afterEach(async () => {
-  await agent?.close(0);
+  await agent?.close({ immediate: true });
   agent = undefined;
 });
 

@@ -79,14 +79,17 @@ interface Sample {
   value: [number, string];
 }
 
-async function query(expression: string): Promise<Sample[]> {
-  const response = await fetch(`${api}/api/v1/query?query=${encodeURIComponent(expression)}`);
+/** An instant query; `time` (seconds) pins the evaluation instant, so several queries read one rule round. */
+async function query(expression: string, time?: number): Promise<Sample[]> {
+  const at = time === undefined ? '' : `&time=${time}`;
+  const response = await fetch(`${api}/api/v1/query?query=${encodeURIComponent(expression)}${at}`);
   const body = (await response.json()) as { status: string; data: { result: Sample[] }; error?: string };
   if (body.status !== 'success') throw new Error(`${expression}: ${body.error}`);
   return body.data.result;
 }
 
-const latest = async (expression: string) => Number((await query(expression))[0]?.value[1] ?? Number.NaN);
+const latest = async (expression: string, time?: number) =>
+  Number((await query(expression, time))[0]?.value[1] ?? Number.NaN);
 const near = (value: number, expected: number, share: number) =>
   Math.abs(value - expected) <= expected * share;
 
@@ -151,12 +154,15 @@ scrape_configs:
     let rates: number[] = [];
     await until(
       async () => {
-        const perInstance = await query('instance:http_requests:rate1m');
+        // Both rules read at one instant two rounds back: the same group evaluation wrote both
+        // (queried at "now", a round may land between the two queries).
+        const at = Date.now() / 1000 - 2;
+        const perInstance = await query('instance:http_requests:rate1m', at);
         const byTarget = new Map(
           perInstance.map((sample) => [sample.metric.instance, Number(sample.value[1])]),
         );
         rates = [
-          await latest('job:http_requests:rate1m{job="shop"}'),
+          await latest('job:http_requests:rate1m{job="shop"}', at),
           ...instances.map((i) => byTarget.get(`127.0.0.1:${i.server.port}`) ?? Number.NaN),
         ];
         return near(rates[0], FLEET_RATE, 0.15) && RATES.every((rate, i) => near(rates[i + 1], rate, 0.25));

@@ -185,7 +185,7 @@ describe('/proc reads on the request path', () => {
       expect(bodies.size).toBeLessThanOrEqual(2);
     } finally {
       reads.restore();
-      await agent?.close(100);
+      await agent?.close({ immediate: true });
     }
   });
 });
