@@ -11,7 +11,7 @@ import {
   performance,
 } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { OtelBatchResult, OtelMeter } from './otel.js';
+import type { OtelBatchResult, OtelMeter } from './otel-api.js';
 
 export interface OtelRuntime {
   close(): void;

@@ -11,53 +11,27 @@ import { SEVERITY } from '../model/levels.js';
 import { formatPath } from '../tree/paths.js';
 import { checkNodes, type Snapshot } from '../tree/snapshot.js';
 import type { Metric } from './metric.js';
+import type {
+  OtelBatchResult,
+  OtelHistogram,
+  OtelMeter,
+  OtelMeterProvider,
+  OtelObservable,
+  OtelObservableResult,
+} from './otel-api.js';
 import { type OtelRuntime, observeRuntime } from './otel-runtime.js';
 import type { MetricsRegistry } from './registry.js';
 
-export type OtelAttributes = Record<string, string | number | boolean>;
-
-export interface OtelObservableResult {
-  observe(value: number, attributes?: OtelAttributes): void;
-}
-
-export interface OtelBatchResult {
-  observe(observable: OtelObservable, value: number, attributes?: OtelAttributes): void;
-}
-
-export interface OtelObservable {
-  addCallback(callback: (result: OtelObservableResult) => void | Promise<void>): void;
-  removeCallback(callback: (result: OtelObservableResult) => void | Promise<void>): void;
-}
-
-export interface OtelHistogram {
-  record(value: number, attributes?: OtelAttributes): void;
-}
-
-export interface OtelInstrumentOptions {
-  description?: string;
-  unit?: string;
-  advice?: { explicitBucketBoundaries?: number[] };
-}
-
-/** What the bridge uses of an OpenTelemetry `Meter` (`@opentelemetry/api` 1.x). */
-export interface OtelMeter {
-  createObservableGauge(name: string, options?: OtelInstrumentOptions): OtelObservable;
-  createObservableCounter(name: string, options?: OtelInstrumentOptions): OtelObservable;
-  createObservableUpDownCounter(name: string, options?: OtelInstrumentOptions): OtelObservable;
-  createHistogram(name: string, options?: OtelInstrumentOptions): OtelHistogram;
-  addBatchObservableCallback(
-    callback: (result: OtelBatchResult) => void | Promise<void>,
-    observables: OtelObservable[],
-  ): void;
-  removeBatchObservableCallback(
-    callback: (result: OtelBatchResult) => void | Promise<void>,
-    observables: OtelObservable[],
-  ): void;
-}
-
-export interface OtelMeterProvider {
-  getMeter(name: string, version?: string): OtelMeter;
-}
+export type {
+  OtelAttributes,
+  OtelBatchResult,
+  OtelHistogram,
+  OtelInstrumentOptions,
+  OtelMeter,
+  OtelMeterProvider,
+  OtelObservable,
+  OtelObservableResult,
+} from './otel-api.js';
 
 export interface OtelBridgeOptions {
   /** Where the instruments are created. Default: the global provider of `@opentelemetry/api`. */
