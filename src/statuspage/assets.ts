@@ -64,6 +64,24 @@ export const PAGE_JS = `(() => {
   const pct = (r) => r === undefined ? 'n/a' : (Math.floor(r * 10000 + 1e-9) / 100).toFixed(2) + ' %';
   const when = (iso) => { const d = new Date(iso); return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }) + ', ' + iso.slice(11, 16) + ' UTC'; };
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  // The same words as the server's labels (html.ts dayLabel, format.ts).
+  const length = (ms) => {
+    if (ms < 60000) return ms < 1000 ? '0 min' : Math.round(ms / 1000) + ' s';
+    const minutes = Math.round(ms / 60000);
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    if (hours === 0) return rest + ' min';
+    return rest === 0 ? hours + ' h' : hours + ' h ' + rest + ' min';
+  };
+  const dayLabel = (d) => {
+    const parts = [new Date(d.date + 'T00:00:00Z').toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }) + ': ' + TEXT[d.level]];
+    if (d.uptime !== undefined) parts.push(pct(d.uptime) + ' up');
+    if (d.downMs > 0) parts.push('down ' + length(d.downMs));
+    if (d.degradedMs > 0) parts.push('degraded ' + length(d.degradedMs));
+    if (d.maintenanceMs > 0) parts.push('maintenance ' + length(d.maintenanceMs));
+    if (d.gapMs >= 60000) parts.push('not observed ' + length(d.gapMs));
+    return parts.join(', ');
+  };
   const setLevel = (el, level) => { el.className = el.className.replace(/\\blevel-\\S+/g, '').trim() + ' level-' + level; };
   let etag;
   function incidents(list, empty) {
@@ -101,7 +119,7 @@ export const PAGE_JS = `(() => {
       const cell = cells[n];
       if (!cell) return;
       cell.className = 'day level-' + d.level + (d.maintenanceMs > 0 && d.level !== 'maintenance' ? ' has-maintenance' : '') + (d.gapMs >= 60000 ? ' has-gap' : '');
-      const label = d.date + ': ' + TEXT[d.level] + (d.uptime === undefined ? '' : ', ' + pct(d.uptime) + ' up');
+      const label = dayLabel(d);
       cell.title = label;
       cell.firstChild.textContent = label;
     });
