@@ -29,7 +29,9 @@ a { color: #0550ae; }
 .target-description, .target-message, .response, .bar-foot, .incident-meta, .maintenance-meta, .page-foot { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0; }
 .target-message { color: var(--text); }
 .bar { display: flex; gap: 1px; height: 2rem; list-style: none; padding: 0; margin: 0.5rem 0 0; }
-.day { flex: 1 1 0; min-width: 1px; border-radius: 1px; background: var(--nodata); }
+.day { position: relative; flex: 1 1 0; min-width: 1px; border-radius: 1px; background: var(--nodata); }
+.day:hover > .visually-hidden { bottom: 110%; left: 50%; transform: translateX(-50%); width: max-content; max-width: 16rem; height: auto;
+  clip: auto; white-space: normal; background: var(--text); color: #fff; padding: 0.25rem 0.5rem; border-radius: 0.25rem; font-size: 0.75rem; z-index: 1; }
 .level-ok { background: var(--ok); } .level-warning { background: var(--warning); } .level-critical { background: var(--critical); }
 .level-maintenance { background: var(--maintenance); } .level-unknown { background: var(--unknown); } .level-nodata { background: var(--nodata); }
 .day.has-maintenance { box-shadow: inset 0 -0.5rem 0 var(--maintenance); }
@@ -62,7 +64,9 @@ export const PAGE_JS = `(() => {
     maintenance: 'Under maintenance', unknown: 'Status unknown', nodata: 'No data' };
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const pct = (r) => r === undefined ? 'n/a' : (Math.floor(r * 10000 + 1e-9) / 100).toFixed(2) + ' %';
-  const when = (iso) => { const d = new Date(iso); return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }) + ', ' + iso.slice(11, 16) + ' UTC'; };
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const day = (date) => Number(date.slice(8, 10)) + ' ' + MONTHS[Number(date.slice(5, 7)) - 1] + ' ' + date.slice(0, 4);
+  const when = (iso) => day(iso.slice(0, 10)) + ', ' + iso.slice(11, 16) + ' UTC';
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
   // The same words as the server's labels (html.ts dayLabel, format.ts).
   const length = (ms) => {
@@ -74,7 +78,7 @@ export const PAGE_JS = `(() => {
     return rest === 0 ? hours + ' h' : hours + ' h ' + rest + ' min';
   };
   const dayLabel = (d) => {
-    const parts = [new Date(d.date + 'T00:00:00Z').toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }) + ': ' + TEXT[d.level]];
+    const parts = [day(d.date) + ': ' + TEXT[d.level]];
     if (d.uptime !== undefined) parts.push(pct(d.uptime) + ' up');
     if (d.downMs > 0) parts.push('down ' + length(d.downMs));
     if (d.degradedMs > 0) parts.push('degraded ' + length(d.degradedMs));
@@ -120,7 +124,6 @@ export const PAGE_JS = `(() => {
       if (!cell) return;
       cell.className = 'day level-' + d.level + (d.maintenanceMs > 0 && d.level !== 'maintenance' ? ' has-maintenance' : '') + (d.gapMs >= 60000 ? ' has-gap' : '');
       const label = dayLabel(d);
-      cell.title = label;
       cell.firstChild.textContent = label;
     });
     const uptime = days === 30 ? t.uptime.days30 : days === 60 ? t.uptime.days60 : t.uptime.days90;

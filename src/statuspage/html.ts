@@ -122,7 +122,8 @@ function renderDay(day: PageDay): string {
   const classes = ['day', `level-${day.level}`];
   if (day.maintenanceMs > 0 && day.level !== 'maintenance') classes.push('has-maintenance');
   if (day.gapMs >= 60_000) classes.push('has-gap');
-  return `<li class="${classes.join(' ')}" title="${esc(label)}"><span class="visually-hidden">${esc(label)}</span></li>`;
+  // The label once, as text (no `title` copy): screen readers read it, the style shows it on hover.
+  return `<li class="${classes.join(' ')}"><span class="visually-hidden">${esc(label)}</span></li>`;
 }
 
 function renderLegend(): string {
