@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ConfigProblem } from '../config/errors.js';
 import { formatPath } from '../config/errors.js';
-import { duration } from '../config/fields.js';
+import { duration, WHOLE_MESSAGE } from '../config/fields.js';
 
 export const DEFAULT_PAGE_PATH = '/status-page';
 export const DEFAULT_PAGE_TITLE = 'Service status';
@@ -14,9 +14,17 @@ export const DEFAULT_PAGE_TITLE = 'Service status';
 export const BAR_DAYS = [30, 60, 90] as const;
 export type BarDays = (typeof BAR_DAYS)[number];
 
-const pagePath = z
-  .string()
-  .regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, 'expected a path like /status-page (not / itself)');
+/** A problem worded here in full (the config's formatter adds nothing to it). */
+function wholly(test: (text: string) => boolean, message: string) {
+  return z.string().superRefine((text, ctx) => {
+    if (!test(text)) ctx.addIssue({ code: 'custom', message, params: WHOLE_MESSAGE });
+  });
+}
+
+const pagePath = wholly(
+  (text) => /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(text),
+  'expected a path like /status-page (not / itself)',
+);
 
 const publicTarget = z.strictObject({
   /** The name shown (default: the target's name). */
@@ -37,11 +45,12 @@ const group = z.strictObject({
 const adminKey = z
   .strictObject({
     name: z.string().min(1).optional(),
-    key: z.string().min(16, 'an admin key needs at least 16 characters').optional(),
+    key: wholly((text) => text.length >= 16, 'an admin key needs at least 16 characters').optional(),
     sha256: z.string().optional(),
   })
   .refine((entry) => entry.key !== undefined || entry.sha256 !== undefined, {
     message: 'needs key or sha256',
+    params: WHOLE_MESSAGE,
   });
 
 export const statusPageField = z.strictObject({
