@@ -185,6 +185,49 @@ describe('public status page', () => {
     }
   });
 
+  it('is phone first and readable: no sideways scroll at 360 px, WCAG contrast for text and bars', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(base);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      const ratios = await page.evaluate(() => {
+        const rgb = (colour: string) => (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const luminance = ([r, g, b]: number[]) => {
+          const [R, G, B] = [r!, g!, b!].map((v) => {
+            const c = v / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+        };
+        const contrast = (a: string, b: string) => {
+          const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((m, n) => n - m);
+          return (x! + 0.05) / (y! + 0.05);
+        };
+        const text = Array.from(document.querySelectorAll('.state, #overall'), (el) => {
+          const style = getComputedStyle(el);
+          return contrast(style.color, style.backgroundColor);
+        });
+        // The bars' colours and the legend's (which has every colour a day can take).
+        const cells = Array.from(
+          document.querySelectorAll('.bar li, .legend .swatch'),
+          (el) => getComputedStyle(el).backgroundColor,
+        )
+          .filter((colour, i, all) => all.indexOf(colour) === i)
+          .map((colour) => contrast(colour, 'rgb(255, 255, 255)'));
+        return { text: Math.min(...text), cells: Math.min(...cells), colours: cells.length };
+      });
+      expect(ratios.text).toBeGreaterThanOrEqual(4.5);
+      expect(ratios.cells).toBeGreaterThanOrEqual(3);
+      expect(ratios.colours).toBeGreaterThanOrEqual(5);
+      // Every bar and section is named for assistive technology.
+      expect(await page.locator('.bar:not([aria-label])').count()).toBe(0);
+      expect(await page.locator('#overall[role="status"][aria-live="polite"]').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('follows a transition live: state, bar, incident and overall change without a reload', async () => {
     const page = await browser.newPage();
     try {
