@@ -175,6 +175,8 @@ async function runUntilSignal(
       return 1;
     }
   }
+  if (plan.statusPage && !plan.serve)
+    ctx.log.warn('statusPage: the page is served with --serve (or serve: in the config)');
   const reloader = reloadFrom && (await startReloader(ctx, watcher, plan, reloadFrom));
   let shuttingDown = false;
   const onHangUp = () => {
