@@ -338,16 +338,16 @@ describe('public status page', () => {
         expect(await parse(badge.text, 'image/svg+xml')).toMatchObject({ error: false, root: 'svg' });
       }
       expect((await fetchText('/badge/t01/status.svg')).text).toContain('Public API: Major outage');
-      expect((await fetchText('/badge/t03/uptime.svg?days=30')).text).toMatch(
-        /t03 uptime 30d: 100\.00 %|t03 uptime 30d: 9\d\.\d\d %/,
-      );
+      // The badge's figure is the page's: t03's outage of day −10 inside the 30 days, floored to hundredths.
+      const t03 = api.groups
+        .flatMap((g: { targets: unknown[] }) => g.targets)
+        .find((t: { id: string }) => t.id === 't03');
+      expect(t03.uptime.days30).toBeLessThan(1);
+      const shown = `${(Math.floor(t03.uptime.days30 * 10_000 + 1e-9) / 100).toFixed(2)} %`;
+      expect((await fetchText('/badge/t03/uptime.svg?days=30')).text).toContain(`t03 uptime 30d: ${shown}`);
     } finally {
       await page.close();
     }
-    const etag = (await fetch(`${base}/api/status.json`)).headers.get('etag')!;
-    expect((await fetch(`${base}/api/status.json`, { headers: { 'if-none-match': etag } })).status).toBeOneOf(
-      [200, 304],
-    );
     expect((await fetchText('/badge/nope/status.svg')).status).toBe(404);
     expect((await fetchText('/badge/t01/uptime.svg?days=91')).status).toBe(400);
   });
