@@ -98,7 +98,8 @@ export function writeHistory(
 export interface TargetServer {
   url: string;
   port: number;
-  set(name: string, level: 'ok' | 'critical'): void;
+  /** `notice`: seed 002's answer with its maintenance notice. */
+  set(name: string, level: 'ok' | 'critical' | 'notice'): void;
   /** Requests seen, with their headers (to check credentials were sent). */
   requests: { path: string; authorization?: string }[];
   close(): Promise<void>;
@@ -106,7 +107,7 @@ export interface TargetServer {
 
 /** `GET /svc/NAME` answers `{ status: UP }` or `{ status: DOWN, message }` with a secret in the message. */
 export async function startTargets(secretMessage: string): Promise<TargetServer> {
-  const levels = new Map<string, 'ok' | 'critical'>();
+  const levels = new Map<string, 'ok' | 'critical' | 'notice'>();
   const requests: TargetServer['requests'] = [];
   const server: Server = createServer((req, res) => {
     const name = (req.url ?? '').split('?')[0]!.replace(/^\/svc\//, '');
@@ -116,8 +117,19 @@ export async function startTargets(secretMessage: string): Promise<TargetServer>
     });
     const level = levels.get(name) ?? 'ok';
     const body =
-      level === 'ok' ? { status: 'UP' } : { status: 'DOWN', message: `database failed: ${secretMessage}` };
-    res.writeHead(level === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+      level === 'ok'
+        ? { status: 'UP' }
+        : level === 'notice'
+          ? {
+              data: { status: 'operational' },
+              notice: {
+                type: 'maintenance',
+                message: `Disk swap ${secretMessage}`,
+                estimated_completion: '2030-01-01T00:00:00Z',
+              },
+            }
+          : { status: 'DOWN', message: `database failed: ${secretMessage}` };
+    res.writeHead(level === 'critical' ? 503 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/spawn.js';
 import { launchChromium } from '../dashboard/harness.js';
+import { until } from '../support/wait.js';
 import { assertBuilt, type RunningWatch, startWatch } from '../watch/spawn-watch.js';
 import { DAY, dayStart, MINUTE, masked, startTargets, type TargetServer, writeHistory } from './fixtures.js';
 
@@ -55,6 +56,7 @@ beforeAll(async () => {
   assertBuilt();
   targets = await startTargets(SECRETS.message);
   targets.set('t01', 'critical');
+  targets.set('t08', 'notice');
   const dir = mkdtempSync(join(tmpdir(), 'statuskit-page-'));
   history = join(dir, 'watch.db');
   writeHistory(
@@ -119,8 +121,19 @@ beforeAll(async () => {
   base = urls.find((url) => url.endsWith('/status-page'))!;
   expect(base).toBeDefined();
   browser = await launchChromium();
-  // The first round of polls is in (every target's state is live, not only the history's).
-  await watch.waitForLog((line) => line.msg === 'watching 20 targets', 'watching line');
+  // The first round of polls is in: the page shows the live states, not only the history's.
+  const levels = async () => {
+    const data = await (await fetch(`${base}/api/status.json`)).json();
+    return new Map<string, string>(
+      data.groups.flatMap((g: { targets: { id: string; level: string }[] }) =>
+        g.targets.map((t) => [t.id, t.level]),
+      ),
+    );
+  };
+  await until(async () => {
+    const now = await levels();
+    return now.get('t07') === 'maintenance' && now.get('t08') === 'maintenance';
+  }, 'the first polls of t07 and t08 on the page');
 }, 60_000);
 
 afterAll(async () => {
@@ -173,12 +186,16 @@ describe('public status page', () => {
       expect(await page.locator('#history-list .incident').allTextContents()).toEqual(
         expect.arrayContaining([expect.stringContaining('t03 is unavailable')]),
       );
-      // The watcher's window in progress and the one scheduled for tomorrow.
+      // The watcher's window in progress, the one t08 announces itself (seed 002's notice, shown
+      // without its words) and the window scheduled for tomorrow.
       const maintenance = page.locator('#maintenance-list .maintenance-item');
       expect(await maintenance.allTextContents()).toEqual([
-        expect.stringMatching(/^In progress Database upgrade Database/),
-        expect.stringMatching(/^Scheduled Network maintenance All services/),
+        expect.stringMatching(/^In progress Database upgrade Database ·/),
+        expect.stringMatching(/^In progress Maintenance announced by the service t08 ·/),
+        expect.stringMatching(/^Scheduled Network maintenance All services ·/),
       ]);
+      expect(await page.locator('#target-t07 .state-text').textContent()).toBe('Under maintenance');
+      expect(await page.locator('#target-t08 .state-text').textContent()).toBe('Under maintenance');
       // Every colour has its words: the legend, and each state says what it is.
       expect(await page.locator('.legend li').allTextContents()).toContain('Under maintenance');
       await context.close();
@@ -324,9 +341,9 @@ describe('public status page', () => {
       const incidentItems = parsedRss.guids.filter((guid) => guid?.startsWith('incident-'));
       expect(new Set(incidentItems)).toEqual(new Set([...incidents].map((id) => `incident-${id}`)));
       expect(incidentItems).toHaveLength(incidents.size);
-      expect(parsedRss.guids.filter((guid) => guid?.startsWith('maintenance-'))).toHaveLength(2);
+      expect(parsedRss.guids.filter((guid) => guid?.startsWith('maintenance-'))).toHaveLength(3);
       const parsedAtom = await parse(atom.text, 'application/xml');
-      expect(parsedAtom).toMatchObject({ error: false, root: 'feed', entries: incidents.size + 2 });
+      expect(parsedAtom).toMatchObject({ error: false, root: 'feed', entries: incidents.size + 3 });
       for (const path of [
         '/badge/t01/status.svg',
         '/badge/t05/uptime.svg?days=30',
