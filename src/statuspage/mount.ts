@@ -26,6 +26,8 @@ export interface MountedStatusPage {
   page: StatusPage;
   source: SqlitePageSource;
   route: Route;
+  /** The last error taking a sample in, if any (the page goes on with the next one). */
+  lastError?: string;
   close(): void;
 }
 
@@ -44,11 +46,17 @@ export function mountStatusPage(watcher: Watcher, options: StatusPageMountOption
     sampled: (view) => {
       const sample = pageSample(view);
       if (!sample) return;
-      const transition = source.ingest(sample, { level: view.state.level, since: view.state.since });
-      if (transition) page.follow(transition);
+      try {
+        const transition = source.ingest(sample, { level: view.state.level, since: view.state.since });
+        if (transition) page.follow(transition);
+      } catch (error) {
+        // A failing page store (disk full, a locked file) must not cost the watcher its poll nor the
+        // listeners after this one: the page misses this sample, the next one carries on.
+        mounted.lastError = (error as Error).message;
+      }
     },
   });
-  return {
+  const mounted: MountedStatusPage = {
     page,
     source,
     route: statusPageRoute(page, source),
@@ -57,6 +65,7 @@ export function mountStatusPage(watcher: Watcher, options: StatusPageMountOption
       source.close();
     },
   };
+  return mounted;
 }
 
 function pageSample(view: TargetView): PageSample | undefined {
