@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { type ApiKeyEntry, apiKeyAuth } from '../access/api-key.js';
+import { FailureThrottle, type ThrottleOptions } from '../access/throttle.js';
 import type { StatusRequest } from '../http/types.js';
 import { headerValue } from '../http/types.js';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES } from './source.js';
@@ -31,14 +32,20 @@ export const resolveBody = z.strictObject({
   message: text(5000).optional(),
 });
 
-export type AdminVerdict = { ok: true; who: string } | { ok: false; status: 401 | 403; message: string };
+export type AdminVerdict =
+  | { ok: true; who: string }
+  | { ok: false; status: 401 | 403 | 429; message: string; retryAfterMs?: number };
 
 export interface AdminGate {
   enabled: boolean;
   check(request: StatusRequest): Promise<AdminVerdict>;
 }
 
-export function adminGate(keys: readonly ApiKeyEntry[]): AdminGate {
+/**
+ * Wrong keys are counted per client by the access module's throttle (10 a minute, then 429 for a
+ * minute by default): the endpoint faces the public internet with the page.
+ */
+export function adminGate(keys: readonly ApiKeyEntry[], throttle: ThrottleOptions = {}): AdminGate {
   if (keys.length === 0) {
     return {
       enabled: false,
@@ -50,15 +57,25 @@ export function adminGate(keys: readonly ApiKeyEntry[]): AdminGate {
     };
   }
   const auth = apiKeyAuth({ keys });
+  const failures = new FailureThrottle(throttle);
   return {
     enabled: true,
     async check(request) {
       const context = { now: Date.now() };
+      const wait = failures.retryAfter(request.remoteAddress, context.now);
+      if (wait > 0)
+        return {
+          ok: false,
+          status: 429,
+          message: 'too many wrong keys: try again later',
+          retryAfterMs: wait,
+        };
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(request.headers, 'authorization') ?? '')?.[1];
       const outcome =
         bearer !== undefined && auth.authenticateCredential
           ? await auth.authenticateCredential(bearer, context)
           : await auth.authenticate(request, context);
+      if (outcome.kind !== 'absent') failures.settle(outcome, request.remoteAddress, context.now);
       if (outcome.kind === 'accepted') return { ok: true, who: outcome.principal.id };
       return {
         ok: false,

@@ -144,12 +144,11 @@ async function adminRoute(
 ): Promise<StatusResponse> {
   const verdict = await gate.check(context);
   if (!verdict.ok) {
-    const response = refuse(
-      verdict.status,
-      verdict.status === 401 ? 'unauthorized' : 'forbidden',
-      verdict.message,
-    );
+    const code = { 401: 'unauthorized', 403: 'forbidden', 429: 'too_many_requests' }[verdict.status];
+    const response = refuse(verdict.status, code, verdict.message);
     if (verdict.status === 401) response.headers['www-authenticate'] = 'Bearer realm="statuskit status page"';
+    if (verdict.retryAfterMs)
+      response.headers['retry-after'] = String(Math.ceil(verdict.retryAfterMs / 1000));
     return response;
   }
   const body = await readJson(context);

@@ -121,6 +121,29 @@ describe('status page routes', () => {
     }
   });
 
+  it('answers 429 to a client after 10 wrong admin keys a minute, even with the right key then', async () => {
+    const guarded = createStatus({ paths: { status: '/internal-status' } });
+    const options = resolvePageOptions({ adminKeys: [{ key: 'the-right-admin-key' }] });
+    guarded.addRoute(statusPageRoute(new StatusPage({ source, options, targets: () => ['api'] }), source));
+    const server = await guarded.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const post = (key: string) =>
+        fetch(`http://127.0.0.1:${server.port}/status-page/api/incidents`, {
+          method: 'POST',
+          headers: { 'x-api-key': key },
+          body: JSON.stringify({ title: 'x', message: 'y' }),
+        });
+      for (let i = 0; i < 10; i++) expect((await post(`wrong-${i}`)).status).toBe(401);
+      const blocked = await post('the-right-admin-key');
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await blocked.json()).toMatchObject({ error: 'too_many_requests' });
+      expect(source.incidents({}).some((incident) => incident.title === 'x')).toBe(false);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('leaves a hidden target out of the page, the JSON, the incidents, the feeds and the badges', async () => {
     for (const path of ['', '/api/status.json', '/api/incidents', '/feed.rss', '/feed.atom']) {
       expect(await (await fetch(`${base}${path}`)).text(), path).not.toContain('cron-internal');
