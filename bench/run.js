@@ -15,6 +15,7 @@ const BENCHES = {
   cluster: ['bench/cluster/scope.ts'],
   watch: ['bench/watch/rules.ts', 'bench/watch/fuzz.ts'],
   watchdog: ['bench/watchdog/watchdog.ts'],
+  statuspage: ['bench/statuspage/page.ts'],
 };
 
 const wanted = process.argv.slice(2);

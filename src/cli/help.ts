@@ -113,6 +113,9 @@ Examples:
        statuskit watch test --config FILE --sample ANSWER [--previous ANSWER] [--target NAME]
                             [--status CODE] [--time DURATION] [--json]
        statuskit watch replay --config FILE [--history FILE] [--since 7d] [--target NAME] [--json]
+       statuskit watch incident list|add|update ID|resolve ID (--history FILE | --config FILE |
+                                --url PAGE_URL --api-key KEY) [--title T] [--message M] [--target NAME]...
+                                [--impact minor|major|critical] [--status S] [--json]
 
 Polls each target's status document and reads its status word (status, data.status or --path; the
 --word words first, then any vocabulary: ok/Ko, UP/DOWN, pass/fail, operational...), or with

@@ -75,6 +75,10 @@ const HISTORY_OPTIONS = new Set([
 export async function watchCommand(ctx: CommandContext): Promise<number> {
   // A Nagios caller of `--once` must see UNKNOWN for bad input, never 2 (CRITICAL).
   const once = ctx.args.includes('--once');
+  // The status page's incidents have options of their own (src/cli/watch-incident.ts).
+  if (ctx.args.find((arg) => !arg.startsWith('-')) === 'incident') {
+    return (await import('./watch-incident.js')).incidentCommand(ctx);
+  }
   try {
     const { values, positionals } = ctx.parse(WATCH_OPTIONS);
     if (positionals[0] === 'history') return await historyCommand(ctx, values, positionals.slice(1));
@@ -160,12 +164,19 @@ async function runUntilSignal(
   if (plan.serve) {
     try {
       const { serveWatcher } = await import('../watch/status-server.js');
-      server = await serveWatcher(watcher, plan.serve);
+      const page = plan.statusPage && {
+        config: plan.statusPage,
+        ...(plan.history ? { history: plan.history } : {}),
+        windows: plan.windows.configured,
+      };
+      server = await serveWatcher(watcher, plan.serve, page);
     } catch (error) {
       ctx.log.error(`cannot listen: ${(error as Error).message}`);
       return 1;
     }
   }
+  if (plan.statusPage && !plan.serve)
+    ctx.log.warn('statusPage: the page is served with --serve (or serve: in the config)');
   const reloader = reloadFrom && (await startReloader(ctx, watcher, plan, reloadFrom));
   let shuttingDown = false;
   const onHangUp = () => {

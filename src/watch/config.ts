@@ -9,6 +9,7 @@ import { type ConfigProblem, formatPath } from '../config/errors.js';
 import { duration, port } from '../config/fields.js';
 import { configReader, type ReadResult } from '../config/reader.js';
 import { LEVELS } from '../model/levels.js';
+import { statusPageField, statusPageProblems } from '../statuspage/config.js';
 import {
   checkKind,
   checkOptions,
@@ -122,6 +123,8 @@ export const watchConfigSchema = z.strictObject({
   groupWait: duration.optional(),
   /** The watcher's own maintenance windows (src/maintenance's one-off and recurring windows). */
   maintenance: z.array(windowField).optional(),
+  /** The public status page on `--serve` (docs/statuspage.md). */
+  statusPage: statusPageField.optional(),
   targets: z.record(z.string(), target),
 });
 
@@ -137,6 +140,7 @@ const reader = configReader(watchConfigSchema, (raw) => [
   ...nameProblems(raw),
   ...judgingProblems(raw),
   ...(isRecord(raw) ? crossProblems(raw) : []),
+  ...(isRecord(raw) ? statusPageProblems(raw) : []),
 ]);
 
 export function parseWatchConfig(text: string, env: NodeJS.ProcessEnv = process.env): WatchConfigResult {

@@ -55,6 +55,8 @@ export interface WatchPlan {
   groupWaitMs: number;
   windows: WatchWindows;
   serve?: ListenAddress;
+  /** The public status page's section, as configured (src/statuspage). */
+  statusPage?: WatchConfig['statusPage'];
 }
 
 /** A plan that cannot work (no target, a bad name): a usage problem. */
@@ -101,6 +103,7 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
     groupWaitMs: cli.groupWaitMs ?? config?.groupWait ?? DEFAULT_GROUP_WAIT_MS,
     windows: watchWindows(config?.maintenance),
     serve,
+    ...(config?.statusPage ? { statusPage: config.statusPage } : {}),
   };
 }
 

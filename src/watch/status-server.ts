@@ -15,6 +15,7 @@ import { renderPrometheusForAccept } from '../metrics/prometheus.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CheckOutcome } from '../model/result.js';
 import { createStatus, type RunningServer, type StatusKit } from '../status.js';
+import type { StatusPageMountOptions } from '../statuspage/mount.js';
 import { browsable } from '../util/browsable.js';
 import { pushRoute } from './push.js';
 import { startsFresh } from './target-diff.js';
@@ -43,6 +44,8 @@ const [STATUS, LIVE, READY, METRICS, SSE, WS, DASHBOARD] = DOORS.map((door) => d
 export async function serveWatcher(
   watcher: Watcher,
   listen: { host: string; port: number },
+  /** The public status page (src/statuspage), when the config has a `statusPage:` section. */
+  statusPage?: StatusPageMountOptions,
 ): Promise<WatchServer> {
   const shown = new Set<string>();
   const status = createStatus({
@@ -72,6 +75,9 @@ export async function serveWatcher(
   const feed = createLiveFeed({ status, onError: () => {}, wsPath: WS, ssePath: SSE });
   // Push targets' pings: before the dashboard, which answers every path under `/`.
   status.addRoute(pushRoute(watcher.board, (name) => watcher.pollNow(name)));
+  // The public page, before the dashboard too: it shows no URL, credential nor error text.
+  const page = statusPage && (await import('../statuspage/mount.js')).mountStatusPage(watcher, statusPage);
+  if (page) status.addRoute(page.route);
   status.addRoute(
     createDashboard({
       status,
@@ -100,11 +106,15 @@ export async function serveWatcher(
   return {
     status,
     server,
-    urls: () => DOORS.map((door) => `${origin(door.scheme)}${door.path}`),
+    urls: () => [
+      ...DOORS.map((door) => `${origin(door.scheme)}${door.path}`),
+      ...(page ? [`${origin('http')}${page.page.options.path}`] : []),
+    ],
     close: async () => {
       unsubscribe();
       await feed.close();
       await status.close();
+      page?.close();
     },
   };
 }

@@ -1,0 +1,121 @@
+/**
+ * What the public status page reads, and the only thing it reads: a narrow interface so the page
+ * does not depend on how the watch history is stored. The SQLite history implements it in
+ * sqlite-source.ts; the fleet's store can implement it later without the page changing.
+ */
+import type { Level } from '../model/levels.js';
+
+/** One UTC day of one target: time per observed level, and the time nobody was looking. */
+export interface DayRollup {
+  /** The day's start, ms since the epoch (UTC midnight). */
+  day: number;
+  /** Observed time per raw level (maintenance included, as its own level). */
+  byLevel: Record<Level, number>;
+  /** Time of the day (up to now) after the target's first sample that no sample covers: the watcher was not looking. */
+  gapMs: number;
+}
+
+/** Response times of one hour. */
+export interface HourTimes {
+  /** The hour's start, ms since the epoch. */
+  hour: number;
+  count: number;
+  meanMs: number;
+  maxMs: number;
+}
+
+/** What is known of a target now, from the last sample seen. */
+export interface CurrentState {
+  target: string;
+  /** The debounced level; undefined before the first poll. */
+  level?: Level;
+  since?: number;
+  lastTime?: number;
+  lastDurationMs?: number;
+  /** Who put the target in maintenance when it is: its own notice, or one of the watcher's windows. */
+  maintenanceBy?: 'target' | 'window';
+}
+
+/** A debounced level change. */
+export interface PageTransition {
+  time: number;
+  target: string;
+  from?: Level;
+  to: Level;
+}
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export const INCIDENT_IMPACTS = ['minor', 'major', 'critical'] as const;
+export type IncidentImpact = (typeof INCIDENT_IMPACTS)[number];
+
+export interface IncidentUpdate {
+  id: number;
+  at: number;
+  status: IncidentStatus;
+  message: string;
+}
+
+export interface Incident {
+  id: number;
+  title: string;
+  /** Targets concerned, by their configured (internal) names. */
+  targets: string[];
+  impact: IncidentImpact;
+  status: IncidentStatus;
+  /** Opened by a transition to critical (and closed by recovery) rather than by an operator. */
+  automatic: boolean;
+  openedAt: number;
+  resolvedAt?: number;
+  /** Oldest first. */
+  updates: IncidentUpdate[];
+}
+
+export interface NewIncident {
+  title: string;
+  targets: readonly string[];
+  impact: IncidentImpact;
+  status: Exclude<IncidentStatus, 'resolved'>;
+  message: string;
+  automatic?: boolean;
+  at: number;
+}
+
+export interface NewUpdate {
+  status?: IncidentStatus;
+  message: string;
+  at: number;
+}
+
+export interface StatusPageSource {
+  /** Daily rollups of `target` for the days starting in [fromDay, toDay], each day present (zeros when nothing). */
+  daily(target: string, fromDay: number, toDay: number, now: number): DayRollup[];
+  /** Hourly response times since `since`. */
+  responseTimes(target: string, since: number): HourTimes[];
+  /** Every target seen, by name. */
+  current(): Map<string, CurrentState>;
+  transitions(since: number, target?: string): PageTransition[];
+  incidents(query: { openOnly?: boolean; since?: number; limit?: number }): Incident[];
+  incident(id: number): Incident | undefined;
+  openIncident(input: NewIncident): Incident;
+  /** Undefined for an unknown id. A `resolved` status resolves it. */
+  addUpdate(id: number, update: NewUpdate): Incident | undefined;
+  /** Increments on every change the page shows (a new state, an incident written by anyone). */
+  version(): number;
+}
+
+/** Where the page's data comes in, for a source that does not follow the history by itself. */
+export interface StatusPageSink {
+  /** One poll and the debounced state after it; the transition it made, if any. */
+  ingest(
+    sample: {
+      time: number;
+      target: string;
+      level: Level;
+      durationMs: number;
+      intervalMs: number;
+      maintenanceBy?: 'target' | 'window';
+    },
+    state: { level?: Level; since?: number },
+  ): PageTransition | undefined;
+}
