@@ -10,6 +10,7 @@ import type { ConfigProblem } from '../config/errors.js';
 import { isLevel, LEVELS, type Level, SEVERITY, worst } from '../model/levels.js';
 import { parseDuration } from '../util/duration.js';
 import type { WatchConfig } from '../watch/config.js';
+import type { HistoryStore } from '../watch/history-store.js';
 import {
   type CommandLineSettings,
   type ListenAddress,
@@ -22,7 +23,6 @@ import { RuleError } from '../watch/rules/parse.js';
 import { compileRules, type RuleSpec } from '../watch/rules/rule-set.js';
 import { HistoryUnavailableError } from '../watch/sqlite.js';
 import type { WatchServer } from '../watch/status-server.js';
-import type { HistoryStore } from '../watch/store.js';
 import { formatSpan, formatTable } from '../watch/table.js';
 import { type TargetLayer, WEBHOOK_FORMATS, type WebhookFormat } from '../watch/target.js';
 import { type TargetView, Watcher } from '../watch/watcher.js';
@@ -115,16 +115,18 @@ async function watchTargets(
   }
   let store: HistoryStore | undefined;
   try {
-    store = plan.history === undefined ? undefined : await openHistory(plan.history);
+    store = plan.history === undefined ? undefined : await openHistory(plan.history, { log: ctx.log });
   } catch (error) {
     if (!(error instanceof HistoryUnavailableError)) throw error;
     ctx.log.error(error.message);
     return once ? UNKNOWN : 1;
   }
+  const savedTargets = store?.kind === 'postgres' ? await store.targets() : undefined;
   const watcher = new Watcher({
     targets: plan.targets,
     log: ctx.log,
     store,
+    savedTargets,
     retainMs: plan.retainMs,
     hooks: plan.hooks,
     groupWaitMs: plan.groupWaitMs,
@@ -135,7 +137,7 @@ async function watchTargets(
     const file = values.config as string | undefined;
     return await runUntilSignal(ctx, watcher, plan, file === undefined ? undefined : { file, cli });
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -235,10 +237,13 @@ async function historyCommand(
   const end = Date.now();
   let store: HistoryStore | undefined;
   try {
-    const { HistoryStore } = await import('../watch/store.js');
     const { buildReport, reportJson, reportText } = await import('../watch/report.js');
-    store = HistoryStore.openForReading(file);
-    const report = buildReport(store, { start: end - sinceMs, end }, values.target as string | undefined);
+    store = await openHistory(file, { log: ctx.log, forReading: true });
+    const report = await buildReport(
+      store,
+      { start: end - sinceMs, end },
+      values.target as string | undefined,
+    );
     ctx.display(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
     return 0;
   } catch (error) {
@@ -247,7 +252,7 @@ async function historyCommand(
     ctx.stderr(`statuskit watch history: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -263,10 +268,13 @@ async function readPlan(ctx: CommandContext, file: string): Promise<WatchPlan | 
   }
 }
 
-/** The history store and SQLite are loaded only when a history is used. */
-async function openHistory(file: string): Promise<HistoryStore> {
-  const { HistoryStore } = await import('../watch/store.js');
-  return HistoryStore.open(file);
+/** The history store and its driver (SQLite or pg) are loaded only when a history is used. */
+async function openHistory(
+  spec: string,
+  options: { log: CommandContext['log']; forReading?: boolean },
+): Promise<HistoryStore> {
+  const { openHistory: open } = await import('../watch/open-history.js');
+  return open(spec, options);
 }
 
 /** The config file, `undefined` without one, or `'invalid'` once its problems are logged. */
