@@ -7,6 +7,7 @@
  */
 import type { AuthFlags } from '../client/credentials.js';
 import type { TargetConfig, TargetSettingsConfig, WatchConfig, WebhookConfig } from './config.js';
+import type { FleetSettings } from './fleet/coordinator.js';
 import { DEFAULT_HOOK_OPTIONS, type HookOptions } from './hooks.js';
 import { MIN_GRACE_MS } from './push.js';
 import { DEFAULT_RETAIN_MS } from './retention.js';
@@ -36,6 +37,7 @@ export interface CommandLineSettings {
   /** Settings from flags; `auth` applies to the command line's own URLs only. */
   layer: TargetLayer;
   history?: string;
+  fleet?: FleetSettings;
   retainMs?: number;
   hookTimeoutMs?: number;
   groupWaitMs?: number;
@@ -49,7 +51,12 @@ export const DEFAULT_GROUP_WAIT_MS = 10_000;
 
 export interface WatchPlan {
   targets: WatchTarget[];
+  /** A SQLite file or a `postgres://` URL (which may hold a password: print it only redacted). */
   history?: string;
+  /** Writes buffered while a PostgreSQL history is unreachable. */
+  historyBuffer?: number;
+  /** Membership settings, used with a PostgreSQL history. */
+  fleet: FleetSettings;
   retainMs: number;
   hooks: HookOptions;
   groupWaitMs: number;
@@ -92,7 +99,14 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
   }
   return {
     targets,
-    history: cli.history ?? config?.history,
+    history: cli.history ?? historyOf(config?.history),
+    ...(typeof config?.history === 'object' && config.history.buffer !== undefined
+      ? { historyBuffer: config.history.buffer }
+      : {}),
+    fleet: {
+      ...fleetOf(config?.fleet),
+      ...Object.fromEntries(Object.entries(cli.fleet ?? {}).filter(([, value]) => value !== undefined)),
+    },
     retainMs: cli.retainMs ?? config?.retain ?? DEFAULT_RETAIN_MS,
     hooks: {
       ...DEFAULT_HOOK_OPTIONS,
@@ -101,6 +115,20 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
     groupWaitMs: cli.groupWaitMs ?? config?.groupWait ?? DEFAULT_GROUP_WAIT_MS,
     windows: watchWindows(config?.maintenance),
     serve,
+  };
+}
+
+export function historyOf(history: WatchConfig['history']): string | undefined {
+  return typeof history === 'object' ? history.url : history;
+}
+
+function fleetOf(fleet: WatchConfig['fleet']): FleetSettings {
+  if (!fleet) return {};
+  return {
+    ...(fleet.member === undefined ? {} : { member: fleet.member }),
+    ...(fleet.region === undefined ? {} : { region: fleet.region }),
+    ...(fleet.lease === undefined ? {} : { leaseMs: fleet.lease }),
+    ...(fleet.heartbeat === undefined ? {} : { heartbeatMs: fleet.heartbeat }),
   };
 }
 

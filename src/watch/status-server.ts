@@ -10,7 +10,7 @@
  * status. At start every target is shown at once, polled or not.
  */
 
-import type { MetricsRenderer } from '../http/handler.js';
+import type { MetricsRenderer, Route } from '../http/handler.js';
 import { renderPrometheusForAccept } from '../metrics/prometheus.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CheckOutcome } from '../model/result.js';
@@ -40,14 +40,22 @@ const DOORS = [
 ] as const;
 const [STATUS, LIVE, READY, METRICS, SSE, WS, DASHBOARD] = DOORS.map((door) => door.path);
 
+/** What a fleet member adds (fleet/runtime.ts): gauges on /metrics, routes, components. */
+export interface ServeAdditions {
+  gauges?: Record<string, () => number>;
+  routes?: Route[];
+  components?: Record<string, () => CheckOutcome>;
+}
+
 export async function serveWatcher(
   watcher: Watcher,
   listen: { host: string; port: number },
+  additions: ServeAdditions = {},
 ): Promise<WatchServer> {
   const shown = new Set<string>();
   const status = createStatus({
     shutdownGrace: 2000,
-    metrics: targetMetrics(watcher, shown),
+    metrics: targetMetrics(watcher, shown, additions.gauges),
     paths: { status: STATUS, live: LIVE, ready: READY, metrics: METRICS },
   });
   const show = (name: string) => {
@@ -63,6 +71,7 @@ export async function serveWatcher(
     if (shown.delete(name)) status.remove(`targets.${name}`);
   };
   for (const view of watcher.views) show(view.target.name);
+  for (const [name, component] of Object.entries(additions.components ?? {})) status.check(name, component);
   // The dashboard and its live feed, on the same server: a status page of the watched targets, with
   // the feed's history of each target's level (a bar per target), response time and transitions.
   const [{ createLiveFeed }, { createDashboard }] = await Promise.all([
@@ -72,6 +81,7 @@ export async function serveWatcher(
   const feed = createLiveFeed({ status, onError: () => {}, wsPath: WS, ssePath: SSE });
   // Push targets' pings: before the dashboard, which answers every path under `/`.
   status.addRoute(pushRoute(watcher.board, (name) => watcher.pollNow(name)));
+  for (const route of additions.routes ?? []) status.addRoute(route);
   status.addRoute(
     createDashboard({
       status,
@@ -149,8 +159,13 @@ export function componentOf(view: TargetView): CheckOutcome {
  * `statuskit_check_duration_seconds` (the document's own check timings would be those of reading
  * memory), plus the watcher's process metrics.
  */
-function targetMetrics(watcher: Watcher, shown: ReadonlySet<string>): MetricsRenderer {
+function targetMetrics(
+  watcher: Watcher,
+  shown: ReadonlySet<string>,
+  gauges: Record<string, () => number> = {},
+): MetricsRenderer {
   const registry = new MetricsRegistry();
+  for (const [name, read] of Object.entries(gauges)) registry.gauge(name, read);
   return {
     render(accept) {
       const checks = watcher.views

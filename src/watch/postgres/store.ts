@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../client/log.js';
 import { isLevel, LEVELS, type Level } from '../../model/levels.js';
-import { type Availability, COVER_INTERVALS, type LevelSample } from '../availability.js';
+import { type Availability, availability, COVER_INTERVALS, type LevelSample } from '../availability.js';
 import type {
   DayAvailability,
   HistoryStore,
@@ -462,28 +462,32 @@ export class PgHistoryStore implements HistoryStore {
   }
 
   /**
-   * Availability of one target over a window from the rollups (whole days, then hours, then minutes
-   * at the edges), plus the span still open; observer gaps apart. One query.
+   * Availability of one target over a window: whole days, hours and minutes from the rollups (one
+   * query), the span still open clipped to them, and the edges finer than a minute from the raw
+   * samples there (at most two minutes of them). Observer gaps apart.
    */
   async availabilityOf(
     target: string,
     window: { start: number; end: number },
   ): Promise<Availability & { gapMs: number }> {
     const ranges = windowRanges(window.start, window.end);
+    if (ranges.length === 0) return { ...(await this.rawAvailability(target, window)), gapMs: 0 };
+    const whole = {
+      start: Math.min(...ranges.map((r) => r.from)),
+      end: Math.max(...ranges.map((r) => r.to)),
+    };
     const byLevel = emptyLevels();
     let gapMs = 0;
-    if (ranges.length > 0) {
-      const { rows } = await this.pool.query(
-        `SELECT r.level, sum(r.ms)::bigint AS ms FROM rollups r
-           JOIN unnest($2::text[], $3::bigint[], $4::bigint[]) AS w (tier, lo, hi)
-             ON r.tier = w.tier AND r.bucket >= w.lo AND r.bucket < w.hi
-          WHERE r.target = $1 GROUP BY r.level`,
-        [target, ranges.map((r) => r.tier), ranges.map((r) => r.from), ranges.map((r) => r.to)],
-      );
-      for (const row of rows) {
-        if (row.level === GAP) gapMs += Number(row.ms);
-        else if (isLevel(row.level)) byLevel[row.level as Level] += Number(row.ms);
-      }
+    const { rows } = await this.pool.query(
+      `SELECT r.level, sum(r.ms)::bigint AS ms FROM rollups r
+         JOIN unnest($2::text[], $3::bigint[], $4::bigint[]) AS w (tier, lo, hi)
+           ON r.tier = w.tier AND r.bucket >= w.lo AND r.bucket < w.hi
+        WHERE r.target = $1 GROUP BY r.level`,
+      [target, ranges.map((r) => r.tier), ranges.map((r) => r.from), ranges.map((r) => r.to)],
+    );
+    for (const row of rows) {
+      if (row.level === GAP) gapMs += Number(row.ms);
+      else if (isLevel(row.level)) byLevel[row.level as Level] += Number(row.ms);
     }
     const open = await this.pool.query(
       'SELECT open_time, open_level, open_interval FROM targets WHERE name = $1',
@@ -491,11 +495,37 @@ export class PgHistoryStore implements HistoryStore {
     );
     const row = open.rows[0];
     if (row?.open_time != null && isLevel(row.open_level)) {
-      const from = Math.max(Number(row.open_time), window.start);
-      const to = Math.min(Number(row.open_time) + COVER_INTERVALS * row.open_interval, window.end);
+      const from = Math.max(Number(row.open_time), whole.start);
+      const to = Math.min(Number(row.open_time) + COVER_INTERVALS * row.open_interval, whole.end);
       if (to > from) byLevel[row.open_level as Level] += to - from;
     }
+    for (const edge of [
+      { start: window.start, end: whole.start },
+      { start: whole.end, end: window.end },
+    ]) {
+      if (edge.end <= edge.start) continue;
+      const part = await this.rawAvailability(target, edge);
+      for (const level of LEVELS) byLevel[level] += part.byLevel[level];
+    }
     return { ...summarize(byLevel, window), gapMs };
+  }
+
+  /** From the raw samples of [start, end) and the one before it. */
+  private async rawAvailability(
+    target: string,
+    window: { start: number; end: number },
+  ): Promise<Availability> {
+    const { rows } = await this.pool.query(
+      `(SELECT time, level, interval_ms FROM samples WHERE target = $1 AND time < $2 ORDER BY time DESC LIMIT 1)
+       UNION ALL (SELECT time, level, interval_ms FROM samples WHERE target = $1 AND time >= $2 AND time < $3 ORDER BY time)`,
+      [target, window.start, window.end],
+    );
+    const samples = rows.map((r) => ({
+      time: Number(r.time),
+      level: levelOrUndefined(r.level) ?? 'unknown',
+      intervalMs: r.interval_ms,
+    }));
+    return availability(samples, window);
   }
 
   async dailyAvailability(target: string, days: number, now = Date.now()): Promise<DayAvailability[]> {
