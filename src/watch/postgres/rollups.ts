@@ -95,6 +95,36 @@ export function windowRanges(start: number, end: number): TierRange[] {
   return ranges;
 }
 
+export interface GapSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Time per level from raw samples and observer gaps over a window (the edges finer than a minute):
+ * a sample speaks until the next sample or gap, for at most COVER_INTERVALS of its interval, and a
+ * gap for its own length, so a gap is never counted as the level before it.
+ */
+export function rawSpans(
+  samples: readonly { time: number; level: string; intervalMs: number }[],
+  gaps: readonly GapSpan[],
+  window: { start: number; end: number },
+  coverIntervals: number,
+): Map<string, number> {
+  const items = [
+    ...samples.map((s) => ({ time: s.time, level: s.level, cover: coverIntervals * s.intervalMs })),
+    ...gaps.map((g) => ({ time: g.start, level: 'gap', cover: g.end - g.start })),
+  ].sort((a, b) => a.time - b.time);
+  const byLevel = new Map<string, number>();
+  items.forEach((item, i) => {
+    const next = items[i + 1]?.time ?? Number.POSITIVE_INFINITY;
+    const from = Math.max(item.time, window.start);
+    const to = Math.min(next, item.time + item.cover, window.end);
+    if (to > from) byLevel.set(item.level, (byLevel.get(item.level) ?? 0) + to - from);
+  });
+  return byLevel;
+}
+
 function floorTo(time: number, ms: number): number {
   return Math.floor(time / ms) * ms;
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../client/log.js';
 import { isLevel, LEVELS, type Level } from '../../model/levels.js';
-import { type Availability, availability, COVER_INTERVALS, type LevelSample } from '../availability.js';
+import { type Availability, COVER_INTERVALS, type LevelSample } from '../availability.js';
 import type {
   DayAvailability,
   HistoryStore,
@@ -29,6 +29,7 @@ import {
   DEFAULT_TIER_RETAIN_MS,
   mergeRows,
   type RollupRow,
+  rawSpans,
   sampleRows,
   spanRows,
   type TierName,
@@ -156,8 +157,21 @@ export class PgHistoryStore implements HistoryStore {
     return this.queue.drain(maxMs);
   }
 
-  private async writeOne(write: Write): Promise<WriteOutcome> {
+  /**
+   * A pooled client with an error listener: a connection that dies while checked out emits
+   * `error` on the client, which would otherwise end the process; the query's rejection says it.
+   */
+  private async checkout(): Promise<PoolClient> {
     const client = await this.pool.connect();
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => {});
+    }
+    return client;
+  }
+
+  private async writeOne(write: Write): Promise<WriteOutcome> {
+    const client = await this.checkout();
     try {
       await this.query(client, 'BEGIN');
       const outcome = await this.writeIn(client, write).catch(async (error) => {
@@ -339,7 +353,7 @@ export class PgHistoryStore implements HistoryStore {
     epoch: number,
     now = Date.now(),
   ): Promise<StoredTarget | null | undefined> {
-    const client = await this.pool.connect();
+    const client = await this.checkout();
     try {
       await client.query('BEGIN');
       const lease = await client.query(
@@ -471,7 +485,7 @@ export class PgHistoryStore implements HistoryStore {
     window: { start: number; end: number },
   ): Promise<Availability & { gapMs: number }> {
     const ranges = windowRanges(window.start, window.end);
-    if (ranges.length === 0) return { ...(await this.rawAvailability(target, window)), gapMs: 0 };
+    if (ranges.length === 0) return this.rawAvailability(target, window);
     const whole = {
       start: Math.min(...ranges.map((r) => r.from)),
       end: Math.max(...ranges.map((r) => r.to)),
@@ -506,26 +520,38 @@ export class PgHistoryStore implements HistoryStore {
       if (edge.end <= edge.start) continue;
       const part = await this.rawAvailability(target, edge);
       for (const level of LEVELS) byLevel[level] += part.byLevel[level];
+      gapMs += part.gapMs;
     }
     return { ...summarize(byLevel, window), gapMs };
   }
 
-  /** From the raw samples of [start, end) and the one before it. */
+  /** From the raw samples of [start, end), the one before it, and the gaps there. */
   private async rawAvailability(
     target: string,
     window: { start: number; end: number },
-  ): Promise<Availability> {
+  ): Promise<Availability & { gapMs: number }> {
     const { rows } = await this.pool.query(
       `(SELECT time, level, interval_ms FROM samples WHERE target = $1 AND time < $2 ORDER BY time DESC LIMIT 1)
        UNION ALL (SELECT time, level, interval_ms FROM samples WHERE target = $1 AND time >= $2 AND time < $3 ORDER BY time)`,
       [target, window.start, window.end],
     );
-    const samples = rows.map((r) => ({
-      time: Number(r.time),
-      level: levelOrUndefined(r.level) ?? 'unknown',
-      intervalMs: r.interval_ms,
-    }));
-    return availability(samples, window);
+    const gaps = await this.pool.query(
+      'SELECT start_time, end_time FROM gaps WHERE target = $1 AND end_time > $2 AND start_time < $3',
+      [target, window.start, window.end],
+    );
+    const spans = rawSpans(
+      rows.map((r) => ({
+        time: Number(r.time),
+        level: r.level as string,
+        intervalMs: r.interval_ms as number,
+      })),
+      gaps.rows.map((g) => ({ start: Number(g.start_time), end: Number(g.end_time) })),
+      window,
+      COVER_INTERVALS,
+    );
+    const byLevel = emptyLevels();
+    for (const [level, ms] of spans) if (isLevel(level)) byLevel[level as Level] += ms;
+    return { ...summarize(byLevel, window), gapMs: spans.get(GAP) ?? 0 };
   }
 
   async dailyAvailability(target: string, days: number, now = Date.now()): Promise<DayAvailability[]> {
@@ -603,6 +629,8 @@ export class PgHistoryStore implements HistoryStore {
     await this.pool.end().catch(() => {});
   }
 }
+
+const guarded = new WeakSet<PoolClient>();
 
 interface TargetRow {
   name: string;
