@@ -11,6 +11,7 @@ import { isLevel, LEVELS, type Level, SEVERITY, worst } from '../model/levels.js
 import { parseDuration } from '../util/duration.js';
 import type { WatchConfig } from '../watch/config.js';
 import type { FleetSettings } from '../watch/fleet/coordinator.js';
+import { DEFAULT_LEASE_MS } from '../watch/fleet/lease-defaults.js';
 import type { FleetRuntime } from '../watch/fleet/runtime.js';
 import type { HistoryStore } from '../watch/history-store.js';
 import {
@@ -125,7 +126,12 @@ async function watchTargets(
     store =
       plan.history === undefined
         ? undefined
-        : await openHistory(plan.history, { log: ctx.log, bufferLimit: plan.historyBuffer });
+        : await openHistory(plan.history, {
+            log: ctx.log,
+            bufferLimit: plan.historyBuffer,
+            // Below the lease: a paused member's open transaction never blocks the takeover.
+            idleTransactionMs: Math.max(500, (plan.fleet.leaseMs ?? DEFAULT_LEASE_MS) / 3),
+          });
   } catch (error) {
     if (!(error instanceof HistoryUnavailableError)) throw error;
     ctx.log.error(error.message);
@@ -349,7 +355,12 @@ async function readPlan(ctx: CommandContext, file: string): Promise<WatchPlan | 
 /** The history store and its driver (SQLite or pg) are loaded only when a history is used. */
 async function openHistory(
   spec: string,
-  options: { log: CommandContext['log']; forReading?: boolean; bufferLimit?: number },
+  options: {
+    log: CommandContext['log'];
+    forReading?: boolean;
+    bufferLimit?: number;
+    idleTransactionMs?: number;
+  },
 ): Promise<HistoryStore> {
   const { openHistory: open } = await import('../watch/open-history.js');
   return open(spec, options);

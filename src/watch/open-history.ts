@@ -10,6 +10,7 @@ export interface OpenHistoryOptions {
   log: Logger;
   forReading?: boolean;
   bufferLimit?: number;
+  idleTransactionMs?: number;
 }
 
 export async function openHistory(spec: string, options: OpenHistoryOptions): Promise<HistoryStore> {

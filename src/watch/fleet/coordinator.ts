@@ -24,8 +24,9 @@ export interface FleetSettings {
   heartbeatMs?: number;
 }
 
-export const DEFAULT_LEASE_MS = 15_000;
-export const DEFAULT_REGION = 'default';
+import { DEFAULT_LEASE_MS, DEFAULT_REGION } from './lease-defaults.js';
+
+export { DEFAULT_LEASE_MS, DEFAULT_REGION };
 
 export function memberId(): string {
   return `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;

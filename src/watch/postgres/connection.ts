@@ -63,15 +63,27 @@ function loadPg(): PgModule {
   }
 }
 
-/** A pool whose every connection works in the history's schema; idle errors are the caller's to log. */
-export function createPool(target: PgTarget, onIdleError: (error: Error) => void, max = 4): Pool {
+/** How long the server lets a transaction sit idle before it ends the session (default). */
+export const DEFAULT_IDLE_TRANSACTION_MS = 5000;
+
+/**
+ * A pool whose every connection works in the history's schema; idle errors are the caller's to log.
+ * A member paused in the middle of a transaction (SIGSTOP, a VM freeze) would hold its row locks and
+ * block the member taking over: the server ends such a session after `idleTransactionMs`.
+ */
+export function createPool(
+  target: PgTarget,
+  onIdleError: (error: Error) => void,
+  max = 4,
+  idleTransactionMs = DEFAULT_IDLE_TRANSACTION_MS,
+): Pool {
   const { Pool: PoolClass } = loadPg();
   const pool = new PoolClass({
     connectionString: target.connectionString,
     max,
     connectionTimeoutMillis: 5000,
     // The schema as the search path: the SQL below names tables bare.
-    options: `-c search_path=${target.schema}`,
+    options: `-c search_path=${target.schema} -c idle_in_transaction_session_timeout=${Math.round(idleTransactionMs)}`,
   });
   pool.on('error', onIdleError);
   return pool;

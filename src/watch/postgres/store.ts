@@ -46,6 +46,8 @@ export interface PgOpenOptions {
   /** Open to read only: no migration, an older or missing schema is an error. */
   forReading?: boolean;
   bufferLimit?: number;
+  /** The server ends a session idle inside a transaction this long (a paused member's locks). */
+  idleTransactionMs?: number;
   tierRetainMs?: Partial<Record<TierName, number>>;
 }
 
@@ -88,8 +90,12 @@ export class PgHistoryStore implements HistoryStore {
   /** Connects, migrates (unless reading), and refuses a schema newer than this statuskit. */
   static async open(url: string, options: PgOpenOptions): Promise<PgHistoryStore> {
     const target = parsePgUrl(url);
-    const pool = createPool(target, (error) =>
-      options.log.warn('history database connection lost', { history: target.shown, error: error.message }),
+    const pool = createPool(
+      target,
+      (error) =>
+        options.log.warn('history database connection lost', { history: target.shown, error: error.message }),
+      4,
+      options.idleTransactionMs,
     );
     const client = await connectOrExplain(pool, target);
     try {
