@@ -185,7 +185,7 @@ export class Watcher {
     if (stored && stored.url === entry.view.target.displayUrl)
       entry.view = { ...entry.view, state: stored.state };
     clearTimeout(entry.timer);
-    if (this.started && !entry.polling) this.schedule(entry, 0);
+    if (this.started && !entry.polling) this.schedule(entry, firstPollDelay(entry.view.target, stored));
   }
 
   /** The lease is gone (expired, handed over, or a write was refused): stop polling the target. */
@@ -602,6 +602,20 @@ function bareAssessment(result: CheckResult): Assessment {
     recorded: {},
     ...(result.message === undefined ? {} : { message: result.message }),
   };
+}
+
+/**
+ * When an adopted target is first polled: on its cadence when it was polled before (a handover
+ * keeps the rhythm), else at a point of its interval spread by its name, so thousands of targets
+ * taken at once do not all poll in the same instant.
+ */
+function firstPollDelay(target: WatchTarget, stored: StoredTarget | null): number {
+  const interval = target.intervalMs;
+  if (stored?.lastTime !== undefined)
+    return Math.max(0, Math.min(interval, stored.lastTime + interval - Date.now()));
+  let hash = 0;
+  for (let i = 0; i < target.name.length; i++) hash = (Math.imul(hash, 31) + target.name.charCodeAt(i)) >>> 0;
+  return hash % interval;
 }
 
 /** A store's answer when it came at once; undefined for one still on its way. */
