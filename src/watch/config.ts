@@ -103,14 +103,32 @@ const targetSettings = {
 };
 
 /** One of `url`, `check` (with `options`) or `push` (checked in config-fields.ts). */
-const target = z.strictObject({
-  url: targetUrl.optional(),
-  check: checkKind.optional(),
-  options: checkOptions.optional(),
-  push: pushField.optional(),
-  dependsOn: dependsOnField.optional(),
-  ...targetSettings,
-});
+const target = z
+  .strictObject({
+    url: targetUrl.optional(),
+    check: checkKind.optional(),
+    options: checkOptions.optional(),
+    push: pushField.optional(),
+    dependsOn: dependsOnField.optional(),
+    /** Polled from each of these regions by a fleet on PostgreSQL (one member of each region). */
+    regions: z
+      .array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only'))
+      .min(1)
+      .optional(),
+    /** How many regions must see it down for it to be down (default: all of them). */
+    downWhen: z.number().int().min(1).optional(),
+    ...targetSettings,
+  })
+  .superRefine((value, ctx) => {
+    if (value.downWhen !== undefined && value.regions === undefined)
+      ctx.addIssue({ code: 'custom', path: ['downWhen'], message: 'needs regions' });
+    if (value.regions && value.downWhen !== undefined && value.downWhen > value.regions.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['downWhen'],
+        message: `at most the ${value.regions.length} regions listed`,
+      });
+  });
 
 /** A SQLite file, or `postgres://…` / `{ url }` for a PostgreSQL history shared by a fleet. */
 const history = z.union([

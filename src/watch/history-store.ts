@@ -53,6 +53,8 @@ export interface Pruned {
 export interface Fence {
   member: string;
   epoch: number;
+  /** The lease's key: the target's name, or `name@region` for a target polled from regions. */
+  key?: string;
 }
 
 /** What a write carries besides the sample (fleet stores use all of it, SQLite none). */
@@ -64,6 +66,17 @@ export interface RecordExtras {
   event?: Record<string, unknown>;
   /** The watcher's region (quorum targets keep each region's result). */
   region?: string;
+  /**
+   * A target polled from several regions: the store keeps this region's result and decides the
+   * level from the quorum and the stored debounce state, in the write's transaction.
+   */
+  quorum?: {
+    regions: readonly string[];
+    downWhen: number;
+    debounce: { failAfter: number; recoverAfter: number };
+    /** The notification's fields other than from / to / message / at. */
+    event: Record<string, unknown>;
+  };
 }
 
 /** One day of one target, from the day rollup (the status page's bars). */

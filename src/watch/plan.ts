@@ -135,6 +135,11 @@ function fleetOf(fleet: WatchConfig['fleet']): FleetSettings {
 /** Where a file target's answer comes from, and its parents. */
 function ownOf(target: TargetConfig): TargetOwn {
   const own: TargetOwn = { dependsOn: target.dependsOn };
+  if (target.regions !== undefined)
+    own.quorum = {
+      regions: [...new Set(target.regions)],
+      downWhen: target.downWhen ?? new Set(target.regions).size,
+    };
   if (target.check !== undefined)
     own.source = { kind: 'check', check: target.check, options: target.options ?? {} };
   if (target.push !== undefined) {

@@ -14,7 +14,14 @@ import type { CheckResult } from '../model/result.js';
 import type { CheckRunner } from '../tree/check-runner.js';
 import { type Assessment, inMaintenance } from './assess.js';
 import { NotificationGrouper, type Timers } from './grouping.js';
-import type { Fence, HistoryStore, MaybePromise, Sample, StoredTarget } from './history-store.js';
+import type {
+  Fence,
+  HistoryStore,
+  MaybePromise,
+  RecordExtras,
+  Sample,
+  StoredTarget,
+} from './history-store.js';
 import { HookDispatcher, type HookOptions } from './hooks.js';
 import { type ChangeEvent, receiversOf } from './notification.js';
 import { type ProbeFields, probeRunner } from './probe.js';
@@ -86,6 +93,8 @@ interface Entry {
   again?: boolean;
   /** A fleet member's lease epoch on this target; undefined when another member owns it. */
   epoch?: number;
+  /** The lease's key (`name`, or `name@region` for a quorum target). */
+  leaseKey?: string;
   /** When the next poll was planned (scheduling lag is measured against it). */
   dueAt?: number;
 }
@@ -178,10 +187,11 @@ export class Watcher {
    * A fleet member took the lease on a target: it carries on from the state the last owner stored
    * (same URL only), and polls it now.
    */
-  adopt(name: string, epoch: number, stored: StoredTarget | null): void {
+  adopt(name: string, epoch: number, stored: StoredTarget | null, leaseKey = name): void {
     const entry = this.entryNamed(name);
     if (!entry) return;
     entry.epoch = epoch;
+    entry.leaseKey = leaseKey;
     if (stored && stored.url === entry.view.target.displayUrl)
       entry.view = { ...entry.view, state: stored.state };
     clearTimeout(entry.timer);
@@ -307,7 +317,8 @@ export class Watcher {
 
   private fenceOf(entry: Entry): Fence | undefined {
     const { fleet } = this.options;
-    return fleet && entry.epoch !== undefined ? { member: fleet.member, epoch: entry.epoch } : undefined;
+    if (!fleet || entry.epoch === undefined) return undefined;
+    return { member: fleet.member, epoch: entry.epoch, ...(entry.leaseKey ? { key: entry.leaseKey } : {}) };
   }
 
   /**
@@ -378,27 +389,51 @@ export class Watcher {
       }),
     );
     for (const [key, value] of Object.entries(assessment?.recorded ?? {})) entry.known.set(key, value);
-    const event = transition ? this.announce(entry, sample, transition, muted) : undefined;
     const fleet = this.options.fleet;
-    const extras = fleet
-      ? {
-          ...(fence ? { fence } : {}),
-          ...(fleet.region ? { region: fleet.region } : {}),
-          ...(event
-            ? {
-                event: event as unknown as Record<string, unknown>,
-                receivers: receiversOf(target).map((r) => r.key),
-              }
-            : {}),
-        }
-      : undefined;
-    this.write(() =>
-      this.options.store?.record(sample, target.displayUrl, state, transition, changes, extras),
-    );
+    // A quorum target's level is decided by the store from every region's result (fleet/quorum.ts):
+    // this region's own reading is shown on --serve, never announced.
+    const regional = fleet !== undefined && target.quorum !== undefined;
+    const event = transition && !regional ? this.announce(entry, sample, transition, muted) : undefined;
+    const extras = fleet ? this.fleetExtras(target, sample, fence, event, regional) : undefined;
+    const recorded = regional ? undefined : transition;
+    this.write(() => this.options.store?.record(sample, target.displayUrl, state, recorded, changes, extras));
     // A fleet's transitions are delivered from the outbox (fleet/outbox.ts), once for the fleet.
     if (event && !fleet) this.grouper.add({ kind: 'transition', target, event });
     for (const change of changes) this.announceChange(target, change);
     for (const listener of this.listeners) listener.sampled?.(entry.view);
+  }
+
+  /** What a fleet's write carries: the lease, the region, the outbox's receivers, a quorum's rules. */
+  private fleetExtras(
+    target: WatchTarget,
+    sample: Sample,
+    fence: Fence | undefined,
+    event: TransitionEvent | undefined,
+    regional: boolean,
+  ): RecordExtras {
+    const receivers = receiversOf(target).map((r) => r.key);
+    const region = this.options.fleet?.region;
+    return {
+      ...(fence ? { fence } : {}),
+      ...(region ? { region } : {}),
+      ...(event ? { event: event as unknown as Record<string, unknown>, receivers } : {}),
+      ...(regional && target.quorum
+        ? {
+            receivers,
+            quorum: {
+              ...target.quorum,
+              debounce: target.debounce,
+              event: {
+                target: target.name,
+                url: target.displayUrl,
+                ...(sample.word === undefined ? {} : { word: sample.word }),
+                ...(sample.httpCode === undefined ? {} : { httpCode: sample.httpCode }),
+                durationMs: sample.durationMs,
+              },
+            },
+          }
+        : {}),
+    };
   }
 
   /** The rules' part of a sample: what replay and a restart need, nothing when there is nothing. */

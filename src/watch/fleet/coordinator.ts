@@ -32,6 +32,12 @@ export function memberId(): string {
   return `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/** A lease key's target: `api@eu` is `api` (target names have no `@`). */
+function nameOf(key: string): string {
+  const at = key.lastIndexOf('@');
+  return at < 0 ? key : key.slice(0, at);
+}
+
 export interface FleetView {
   member: string;
   region: string;
@@ -73,7 +79,8 @@ export class FleetCoordinator {
         epoch: fence?.epoch,
         member: this.member,
       });
-      if (this.held.get(target) === fence?.epoch) this.lose(target);
+      const key = fence?.key ?? target;
+      if (this.held.get(key) === fence?.epoch) this.lose(key);
     });
   }
 
@@ -124,10 +131,7 @@ export class FleetCoordinator {
       await this.recordMember(gone.id, 'critical');
     }
     const members = await sql.members(pool, this.leaseMs);
-    const live = members.filter((m) => m.live && m.region === this.region).map((m) => m.id);
-    if (!live.includes(this.member)) live.push(this.member);
-    const names = this.watcher.views.map((view) => view.target.name);
-    const mine = assigned(this.member, names, live);
+    const mine = this.share(members);
     await this.renewHeld();
     await this.handBack(mine);
     await this.take([...mine].filter((name) => !this.held.has(name)));
@@ -138,6 +142,23 @@ export class FleetCoordinator {
       leases: new Map(this.held),
       at: Date.now(),
     };
+  }
+
+  /**
+   * The lease keys this member should hold: a plain target among every live member; a quorum
+   * target, once per region it names, among the live members of that region (`name@region`).
+   */
+  private share(members: readonly sql.MemberRow[]): Set<string> {
+    const live = members.filter((m) => m.live).map((m) => m.id);
+    const local = members.filter((m) => m.live && m.region === this.region).map((m) => m.id);
+    for (const list of [live, local]) if (!list.includes(this.member)) list.push(this.member);
+    const plain: string[] = [];
+    const regional: string[] = [];
+    for (const { target } of this.watcher.views) {
+      if (!target.quorum) plain.push(target.name);
+      else if (target.quorum.regions.includes(this.region)) regional.push(`${target.name}@${this.region}`);
+    }
+    return new Set([...assigned(this.member, plain, live), ...assigned(this.member, regional, local)]);
   }
 
   private async renewHeld(): Promise<void> {
@@ -159,19 +180,20 @@ export class FleetCoordinator {
 
   private async take(wanted: readonly string[]): Promise<void> {
     const taken = await sql.acquire(this.store.pool, this.member, wanted, this.leaseMs);
-    for (const [target, epoch] of taken) {
-      const stored = await this.store.adopt(target, this.member, epoch);
+    for (const [key, epoch] of taken) {
+      const name = nameOf(key);
+      const stored = await this.store.adopt(name, this.member, epoch, Date.now(), key);
       if (stored === undefined) continue;
-      this.held.set(target, epoch);
+      this.held.set(key, epoch);
       this.counts.leasesTaken++;
-      this.watcher.adopt(target, epoch, stored);
+      this.watcher.adopt(name, epoch, stored, key);
     }
   }
 
-  private lose(target: string, lost = true): void {
-    this.held.delete(target);
+  private lose(key: string, lost = true): void {
+    this.held.delete(key);
     if (lost) this.counts.leasesLost++;
-    this.watcher.release(target);
+    this.watcher.release(nameOf(key));
   }
 
   /** A member going silent (or coming back) is a transition like any other, recorded once. */

@@ -118,8 +118,24 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_at) WHERE sent_at IS NULL;
 `;
 
+/** Regions and quorum: each region's latest result per target, and the region of each sample. */
+const V2 = `
+ALTER TABLE samples ADD COLUMN region text;
+CREATE TABLE region_results (
+  target text NOT NULL,
+  region text NOT NULL,
+  time bigint NOT NULL,
+  level text NOT NULL,
+  message text,
+  http_code integer,
+  interval_ms integer NOT NULL,
+  member text,
+  PRIMARY KEY (target, region)
+);
+`;
+
 /** Index = version - 1. Append, never edit: a deployed migration is history. */
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, V2];
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** One lock id for every statuskit history on the server: migrations are rare and short. */

@@ -10,6 +10,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../client/log.js';
 import { isLevel, LEVELS, type Level } from '../../model/levels.js';
 import { type Availability, COVER_INTERVALS, type LevelSample } from '../availability.js';
+import { quorum } from '../fleet/quorum.js';
 import type {
   DayAvailability,
   HistoryStore,
@@ -22,7 +23,7 @@ import type {
 } from '../history-store.js';
 import type { ChangeRecord, RuleSample, SampleValues } from '../rule-history.js';
 import { HistoryUnavailableError } from '../sqlite.js';
-import type { TargetState, Transition } from '../transitions.js';
+import { INITIAL_STATE, observe, type TargetState, type Transition } from '../transitions.js';
 import { connectOrExplain, createPool, type PgTarget, parsePgUrl } from './connection.js';
 import { migrate, PG_SCHEMA_VERSION, refuseNewer, schemaVersion } from './migrations.js';
 import {
@@ -201,21 +202,103 @@ export class PgHistoryStore implements HistoryStore {
     return client.query(sql, params);
   }
 
-  /** The transaction's body: fence, open span, sample, transition + outbox, changes, state, rollups. */
-  private async writeIn(
-    client: PoolClient,
-    { sample, url, state, transition, changes, extras }: Write,
-  ): Promise<WriteOutcome> {
-    const { fence } = extras;
+  /** The transaction's body: fence, then the rows (or the quorum's decision first). */
+  private async writeIn(client: PoolClient, write: Write): Promise<WriteOutcome> {
+    const { fence } = write.extras;
     if (fence) {
       // FOR SHARE: a takeover committing meanwhile is waited for and then seen, never slipped past.
       const lease = await this.query(
         client,
         'SELECT 1 FROM leases WHERE target = $1 AND owner = $2 AND epoch = $3 FOR SHARE',
-        [sample.target, fence.member, fence.epoch],
+        [fence.key ?? write.sample.target, fence.member, fence.epoch],
       );
       if (lease.rowCount === 0) return 'refused';
     }
+    if (write.extras.quorum) await this.writeQuorum(client, write);
+    else await this.writeRows(client, write);
+    return 'written';
+  }
+
+  /**
+   * A region's result of a quorum target: stored, then the level decided from every region's
+   * latest result and the debounce state in the database (the targets row locked), so two regions
+   * writing at once still make one transition.
+   */
+  private async writeQuorum(client: PoolClient, write: Write): Promise<void> {
+    const { sample, extras } = write;
+    const rules = extras.quorum!;
+    const region = extras.region ?? 'default';
+    await this.query(
+      client,
+      `INSERT INTO region_results (target, region, time, level, message, http_code, interval_ms, member)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (target, region) DO UPDATE SET time = excluded.time, level = excluded.level,
+         message = excluded.message, http_code = excluded.http_code, interval_ms = excluded.interval_ms,
+         member = excluded.member`,
+      [
+        sample.target,
+        region,
+        sample.time,
+        sample.level,
+        sample.message ?? null,
+        sample.httpCode ?? null,
+        sample.intervalMs,
+        extras.fence?.member ?? null,
+      ],
+    );
+    const found = await this.query(client, 'SELECT * FROM targets WHERE name = $1 FOR UPDATE', [
+      sample.target,
+    ]);
+    const results = await this.query(client, 'SELECT * FROM region_results WHERE target = $1', [
+      sample.target,
+    ]);
+    const verdict = quorum(
+      results.rows.map((r) => ({
+        region: r.region,
+        time: Number(r.time),
+        level: levelOrUndefined(r.level) ?? 'unknown',
+        intervalMs: r.interval_ms,
+        ...(r.http_code === null ? {} : { httpCode: r.http_code }),
+      })),
+      rules.regions,
+      rules.downWhen,
+      sample.time,
+    );
+    const row = found.rows[0] as TargetRow | undefined;
+    const before: TargetState = row ? toStoredTarget(row).state : INITIAL_STATE;
+    const { state, transition } = observe(before, verdict.level, sample.time, rules.debounce);
+    const decided: Sample = { ...sample, level: verdict.level, message: verdict.message };
+    const event =
+      transition && !(transition.from === undefined && transition.to === 'ok')
+        ? {
+            ...rules.event,
+            from: transition.from,
+            to: transition.to,
+            message: verdict.message,
+            at: transition.at,
+            regions: { down: verdict.down },
+          }
+        : undefined;
+    if (transition) {
+      const line = `${sample.target}: ${transition.from ?? '(start)'} -> ${transition.to} (${verdict.message})`;
+      if (transition.to === 'critical') this.options.log.warn(line, { target: sample.target, region });
+      else this.options.log.info(line, { target: sample.target, region });
+    }
+    await this.writeRows(client, {
+      ...write,
+      sample: decided,
+      state,
+      transition,
+      extras: { ...extras, ...(event ? { event } : { event: undefined, receivers: [] }) },
+    });
+  }
+
+  /** Open span, sample, transition + outbox, changes, state, rollups. */
+  private async writeRows(
+    client: PoolClient,
+    { sample, url, state, transition, changes, extras }: Write,
+  ): Promise<void> {
+    const { fence } = extras;
     const open = await this.query(
       client,
       'SELECT open_time, open_level, open_interval FROM targets WHERE name = $1 FOR UPDATE',
@@ -232,8 +315,8 @@ export class PgHistoryStore implements HistoryStore {
     }
     await this.query(
       client,
-      `INSERT INTO samples (time, target, level, word, http_code, duration_ms, message, interval_ms, rule_values, member, epoch)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO samples (time, target, level, word, http_code, duration_ms, message, interval_ms, rule_values, member, epoch, region)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         sample.time,
         sample.target,
@@ -246,6 +329,7 @@ export class PgHistoryStore implements HistoryStore {
         valuesJson(sample.values),
         fence?.member ?? null,
         fence?.epoch ?? null,
+        extras.region ?? null,
       ],
     );
     if (transition) await this.insertTransition(client, sample, url, transition, extras);
@@ -278,7 +362,6 @@ export class PgHistoryStore implements HistoryStore {
       ],
     );
     await this.upsertRollups(client, sample.target, rows);
-    return 'written';
   }
 
   private async insertTransition(
@@ -358,17 +441,24 @@ export class PgHistoryStore implements HistoryStore {
     member: string,
     epoch: number,
     now = Date.now(),
+    leaseKey = target,
   ): Promise<StoredTarget | null | undefined> {
     const client = await this.checkout();
     try {
       await client.query('BEGIN');
       const lease = await client.query(
         'SELECT 1 FROM leases WHERE target = $1 AND owner = $2 AND epoch = $3 FOR SHARE',
-        [target, member, epoch],
+        [leaseKey, member, epoch],
       );
       if (lease.rowCount === 0) {
         await client.query('ROLLBACK');
         return undefined;
+      }
+      if (leaseKey !== target) {
+        // One region of a quorum target: the other regions may still be polling it, no gap here.
+        const shared = await client.query('SELECT * FROM targets WHERE name = $1', [target]);
+        await client.query('COMMIT');
+        return shared.rows[0] ? toStoredTarget(shared.rows[0] as TargetRow) : null;
       }
       const found = await client.query('SELECT * FROM targets WHERE name = $1 FOR UPDATE', [target]);
       const row = found.rows[0] as TargetRow | undefined;

@@ -4,6 +4,7 @@
  * a watcher wrote, the same way as from a SQLite file.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PG_SCHEMA_VERSION } from '../../../src/watch/postgres/migrations.js';
 import { closedPort, withService } from '../../checks/support.js';
 import { assertBuilt, run } from '../spawn-watch.js';
 import { flippableTargets, freshSchema, type Schema } from './support.js';
@@ -55,9 +56,9 @@ pgDescribe('watch with a postgres:// history (real CLI, real PostgreSQL)', () =>
 
   it('migrates with "watch migrate", writes with --once, and reads back with "watch history"', async () => {
     const first = await run(['watch', 'migrate', '--history', schema.url]);
-    expect(first).toMatchObject({ code: 0, stdout: `${schema.url}: schema 0 -> 1\n` });
+    expect(first).toMatchObject({ code: 0, stdout: `${schema.url}: schema 0 -> ${PG_SCHEMA_VERSION}\n` });
     const again = await run(['watch', 'migrate', '--history', schema.url]);
-    expect(again.stdout).toBe(`${schema.url}: schema 1, up to date\n`);
+    expect(again.stdout).toBe(`${schema.url}: schema ${PG_SCHEMA_VERSION}, up to date\n`);
     targets.setDown(1, true);
     const once = await run([
       'watch',
@@ -93,7 +94,7 @@ pgDescribe('watch with a postgres:// history (real CLI, real PostgreSQL)', () =>
       const history = await run(['watch', 'history', '--history', schema.url]);
       expect(history.code).toBe(1);
       expect(history.stderr).toContain(
-        'written by a newer statuskit (this one knows up to 1): upgrade statuskit',
+        `written by a newer statuskit (this one knows up to ${PG_SCHEMA_VERSION}): upgrade statuskit`,
       );
     } finally {
       await schema.pool.query('DELETE FROM schema_version WHERE version = 42');

@@ -8,6 +8,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { availability } from '../../../src/watch/availability.js';
 import { acquire } from '../../../src/watch/fleet/leases.js';
+import { PG_SCHEMA_VERSION } from '../../../src/watch/postgres/migrations.js';
 import { PgHistoryStore } from '../../../src/watch/postgres/store.js';
 import { buildReport } from '../../../src/watch/report.js';
 import { HistoryUnavailableError } from '../../../src/watch/sqlite.js';
@@ -58,9 +59,9 @@ pgDescribe('PostgreSQL history (real server)', () => {
 
   it('migrates to its version once, and reads back samples, transitions, changes and state', async () => {
     const again = await PgHistoryStore.migrateOnly(schema.url);
-    expect(again).toMatchObject({ from: 1, to: 1 });
-    const { rows } = await schema.pool.query('SELECT version FROM schema_version');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(again).toMatchObject({ from: PG_SCHEMA_VERSION, to: PG_SCHEMA_VERSION });
+    const { rows } = await schema.pool.query('SELECT version FROM schema_version ORDER BY version');
+    expect(rows).toEqual(Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
     store.record(
       sample(1000, 'ok', 'one'),
       'http://one/',
