@@ -80,7 +80,7 @@ export class PgHistoryStore implements HistoryStore {
   ) {
     this.file = target.shown;
     this.queue = new WriteQueue({
-      write: (item) => this.writeOne(item),
+      write: (items) => this.writeBatch(items),
       isTransient: isTransientPgError,
       log: options.log,
       shown: target.shown,
@@ -177,19 +177,28 @@ export class PgHistoryStore implements HistoryStore {
     return client;
   }
 
-  private async writeOne(write: Write): Promise<WriteOutcome> {
+  /**
+   * What waits in the queue, in one transaction: each write is fenced on its own (a refused one
+   * writes nothing, the others go on), and the batch commits once.
+   */
+  private async writeBatch(writes: readonly Write[]): Promise<WriteOutcome[]> {
     const client = await this.checkout();
     try {
       await this.query(client, 'BEGIN');
-      const outcome = await this.writeIn(client, write).catch(async (error) => {
+      const outcomes: WriteOutcome[] = [];
+      try {
+        for (const write of writes) outcomes.push(await this.writeIn(client, write));
+      } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
         throw error;
-      });
-      await this.query(client, outcome === 'written' ? 'COMMIT' : 'ROLLBACK');
+      }
+      await this.query(client, 'COMMIT');
       client.release();
-      if (outcome === 'refused')
+      writes.forEach((write, i) => {
+        if (outcomes[i] !== 'refused') return;
         for (const listener of this.refusalListeners) listener(write.sample.target, write.extras.fence);
-      return outcome;
+      });
+      return outcomes;
     } catch (error) {
       // A broken connection is destroyed rather than handed to the next write.
       client.release(isTransientPgError(error) ? (error as Error) : undefined);
@@ -245,6 +254,13 @@ export class PgHistoryStore implements HistoryStore {
         sample.intervalMs,
         extras.fence?.member ?? null,
       ],
+    );
+    // The row first, so the lock below always has a row to hold: two regions' first results
+    // would otherwise both see no state and both record the first transition.
+    await this.query(
+      client,
+      'INSERT INTO targets (name, url) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+      [sample.target, write.url],
     );
     const found = await this.query(client, 'SELECT * FROM targets WHERE name = $1 FOR UPDATE', [
       sample.target,

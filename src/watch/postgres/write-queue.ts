@@ -9,7 +9,10 @@ import type { Logger } from '../../client/log.js';
 export type WriteOutcome = 'written' | 'refused';
 
 export interface WriteQueueOptions<T> {
-  write: (item: T) => Promise<WriteOutcome>;
+  /** Writes several queued items in one transaction: one outcome each, in order. */
+  write: (items: readonly T[]) => Promise<WriteOutcome[]>;
+  /** Items per transaction at most (what waits is written together: one commit, not one each). */
+  batch?: number;
   isTransient: (error: unknown) => boolean;
   log: Logger;
   /** Where the writes go, for the log lines (a URL without password). */
@@ -80,22 +83,28 @@ export class WriteQueue<T> {
   private async run(): Promise<void> {
     this.running = true;
     try {
+      let size = this.options.batch ?? 100;
       while (this.items.length > 0 && !this.closed) {
-        const item = this.items[0];
+        const batch = this.items.slice(0, size);
         try {
-          const outcome = await this.options.write(item);
-          this.items.shift();
-          this.counts[outcome]++;
+          const outcomes = await this.options.write(batch);
+          this.items.splice(0, batch.length);
+          for (const outcome of outcomes) this.counts[outcome]++;
           this.recovered();
+          size = this.options.batch ?? 100;
         } catch (error) {
-          if (!this.options.isTransient(error)) {
-            this.items.shift();
-            this.counts.failed++;
-            this.options.log.error('history write failed', { error: (error as Error).message });
+          if (this.options.isTransient(error)) {
+            this.lost(error as Error);
+            return;
+          }
+          // One bad item must not cost the others: retry one at a time, and drop only the bad one.
+          if (batch.length > 1) {
+            size = 1;
             continue;
           }
-          this.lost(error as Error);
-          return;
+          this.items.shift();
+          this.counts.failed++;
+          this.options.log.error('history write failed', { error: (error as Error).message });
         }
       }
     } finally {

@@ -107,8 +107,10 @@ pgDescribe('PostgreSQL history (real server)', () => {
       store.record(sample(time, level, 'long', step), 'http://long/', { level, streak: 0 });
     }
     expect(await store.flush(30_000)).toBe(true);
-    // BEGIN, open span, sample, state, rollups, COMMIT: six statements per sample.
-    expect((store.statements - before) / n).toBe(6);
+    // Open span, sample, state, rollups per sample; BEGIN and COMMIT once per batch written together.
+    const perSample = (store.statements - before) / n;
+    expect(perSample).toBeGreaterThanOrEqual(4);
+    expect(perSample).toBeLessThan(4.5);
     const window = { start: start + 1234, end: now - 4321 };
     const raw = availability(await store.levelSamples('long', window.start), window);
     const rolled = await store.availabilityOf('long', window);
