@@ -13,7 +13,7 @@ const BENCHES = {
   live: ['bench/live/broadcast.ts'],
   agent: ['bench/agent/startup.ts', 'bench/agent/throughput.ts', 'bench/vitals/snapshot.ts'],
   cluster: ['bench/cluster/scope.ts'],
-  watch: ['bench/watch/rules.ts', 'bench/watch/fuzz.ts'],
+  watch: ['bench/watch/rules.ts', 'bench/watch/fuzz.ts', 'bench/watch/fleet.ts'],
   watchdog: ['bench/watchdog/watchdog.ts'],
   statuspage: ['bench/statuspage/page.ts'],
 };

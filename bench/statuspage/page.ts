@@ -17,7 +17,7 @@ import { StatusPage } from '../../src/statuspage/page.js';
 import { statusPageRoute } from '../../src/statuspage/routes.js';
 import { SqlitePageSource } from '../../src/statuspage/sqlite-source.js';
 import { openDatabase } from '../../src/watch/sqlite.js';
-import { HistoryStore } from '../../src/watch/store.js';
+import { SqliteHistoryStore as HistoryStore } from '../../src/watch/store.js';
 import { median, printTable, verdict } from '../lib.js';
 
 const TARGETS = Number(process.argv[2] ?? 100);

@@ -54,6 +54,10 @@ export async function incidentCommand(ctx: CommandContext): Promise<number> {
   }
   if (file === undefined)
     throw new UsageError('watch incident: --history FILE, --config FILE or --url PAGE_URL is required');
+  if (/^postgres(ql)?:\/\//i.test(file))
+    throw new UsageError(
+      'watch incident: with a PostgreSQL history the page keeps incidents in the running watcher: use --url PAGE_URL',
+    );
   return viaHistory(ctx, request, file, values.json === true);
 }
 
@@ -259,7 +263,8 @@ function print(ctx: CommandContext, incidents: readonly Incident[], json: boolea
 async function historyOfConfig(ctx: CommandContext, file: string): Promise<string | undefined | 'invalid'> {
   try {
     const { loadWatchConfig } = await import('../watch/config.js');
-    return (await loadWatchConfig(file, ctx.env)).history;
+    const { historyOf } = await import('../watch/plan.js');
+    return historyOf((await loadWatchConfig(file, ctx.env)).history);
   } catch (error) {
     const { name, problems } = error as { name?: string; problems?: ConfigProblem[] };
     if (name !== 'ConfigError' || !problems) throw error;

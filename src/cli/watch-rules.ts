@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseDuration } from '../util/duration.js';
+import type { HistoryStore } from '../watch/history-store.js';
 import type { WatchPlan } from '../watch/plan.js';
 import { HistoryUnavailableError } from '../watch/sqlite.js';
-import type { HistoryStore } from '../watch/store.js';
 import type { WatchTarget } from '../watch/target.js';
 import { type CommandContext, UsageError } from './context.js';
 
@@ -128,30 +128,28 @@ export async function replayCommand(
   const start = end - sinceMs;
   let store: HistoryStore | undefined;
   try {
-    const { HistoryStore } = await import('../watch/store.js');
+    const { openHistory } = await import('../watch/open-history.js');
     const { replayTarget } = await import('../watch/replay.js');
     const { replayJson, replayText } = await import('../watch/replay-report.js');
-    store = HistoryStore.openForReading(file);
-    const stored = new Set(store.targets().map((t) => t.name));
+    store = await openHistory(file, { log: ctx.log, forReading: true });
+    const stored = new Set((await store.targets()).map((t) => t.name));
     const targets = chosen(plan, values.target as string | undefined, () => true).filter((t) =>
       stored.has(t.name),
     );
     const history = store;
-    const report = {
-      config,
-      history: file,
-      start,
-      end,
-      targets: targets.map((target) =>
+    const replays = [];
+    for (const target of targets) {
+      replays.push(
         replayTarget(
           target,
-          history.ruleSamples(start, target.name),
+          await history.ruleSamples(start, target.name),
           plan.windows,
-          history.transitions(start, target.name),
-          history.changes(start, target.name),
+          await history.transitions(start, target.name),
+          await history.changes(start, target.name),
         ),
-      ),
-    };
+      );
+    }
+    const report = { config, history: history.file, start, end, targets: replays };
     ctx.display(values.json ? `${JSON.stringify(replayJson(report), null, 2)}\n` : replayText(report));
     return 0;
   } catch (error) {
@@ -159,7 +157,7 @@ export async function replayCommand(
     ctx.stderr(`statuskit watch replay: ${error.message}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

@@ -10,6 +10,10 @@ import type { ConfigProblem } from '../config/errors.js';
 import { isLevel, LEVELS, type Level, SEVERITY, worst } from '../model/levels.js';
 import { parseDuration } from '../util/duration.js';
 import type { WatchConfig } from '../watch/config.js';
+import type { FleetSettings } from '../watch/fleet/coordinator.js';
+import { DEFAULT_LEASE_MS } from '../watch/fleet/lease-defaults.js';
+import type { FleetRuntime } from '../watch/fleet/runtime.js';
+import type { HistoryStore } from '../watch/history-store.js';
 import {
   type CommandLineSettings,
   type ListenAddress,
@@ -18,11 +22,12 @@ import {
   planWatch,
   type WatchPlan,
 } from '../watch/plan.js';
+import { isPostgresUrl } from '../watch/postgres/connection.js';
+import type { PgHistoryStore } from '../watch/postgres/store.js';
 import { RuleError } from '../watch/rules/parse.js';
 import { compileRules, type RuleSpec } from '../watch/rules/rule-set.js';
 import { HistoryUnavailableError } from '../watch/sqlite.js';
 import type { WatchServer } from '../watch/status-server.js';
-import type { HistoryStore } from '../watch/store.js';
 import { formatSpan, formatTable } from '../watch/table.js';
 import { type TargetLayer, WEBHOOK_FORMATS, type WebhookFormat } from '../watch/target.js';
 import { type TargetView, Watcher } from '../watch/watcher.js';
@@ -47,6 +52,9 @@ const WATCH_OPTIONS: OptionSpec = {
   notify: { type: 'string', multiple: true },
   'group-wait': { type: 'string' },
   history: { type: 'string' },
+  member: { type: 'string' },
+  region: { type: 'string' },
+  lease: { type: 'string' },
   retain: { type: 'string' },
   serve: { type: 'string' },
   once: { type: 'boolean' },
@@ -82,6 +90,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   try {
     const { values, positionals } = ctx.parse(WATCH_OPTIONS);
     if (positionals[0] === 'history') return await historyCommand(ctx, values, positionals.slice(1));
+    if (positionals[0] === 'migrate') return await migrateCommand(ctx, values, positionals.slice(1));
     if (positionals[0] === 'test' || positionals[0] === 'replay') {
       const { replayCommand, testCommand } = await import('./watch-rules.js');
       const command = positionals[0] === 'test' ? testCommand : replayCommand;
@@ -119,16 +128,34 @@ async function watchTargets(
   }
   let store: HistoryStore | undefined;
   try {
-    store = plan.history === undefined ? undefined : await openHistory(plan.history);
+    store =
+      plan.history === undefined
+        ? undefined
+        : await openHistory(plan.history, {
+            log: ctx.log,
+            bufferLimit: plan.historyBuffer,
+            // Below the lease: a paused member's open transaction never blocks the takeover.
+            idleTransactionMs: Math.max(500, (plan.fleet.leaseMs ?? DEFAULT_LEASE_MS) / 3),
+          });
   } catch (error) {
     if (!(error instanceof HistoryUnavailableError)) throw error;
     ctx.log.error(error.message);
     return once ? UNKNOWN : 1;
   }
+  const savedTargets = store?.kind === 'postgres' ? await store.targets() : undefined;
+  // A PostgreSQL history makes this watcher a fleet member, even alone (one code path); `--once`
+  // is a look, not a member: it polls everything and writes unfenced.
+  const { memberId } = await import('../watch/fleet/coordinator.js');
+  const fleet =
+    store?.kind === 'postgres' && !once
+      ? { ...plan.fleet, member: plan.fleet.member ?? memberId() }
+      : undefined;
   const watcher = new Watcher({
     targets: plan.targets,
     log: ctx.log,
     store,
+    savedTargets,
+    ...(fleet ? { fleet: { member: fleet.member, ...(fleet.region ? { region: fleet.region } : {}) } } : {}),
     retainMs: plan.retainMs,
     hooks: plan.hooks,
     groupWaitMs: plan.groupWaitMs,
@@ -137,9 +164,13 @@ async function watchTargets(
   try {
     if (once) return await pollOnce(ctx, watcher, plan, values.json === true);
     const file = values.config as string | undefined;
-    return await runUntilSignal(ctx, watcher, plan, file === undefined ? undefined : { file, cli });
+    const member = fleet && store ? await fleetRuntime(ctx, store, watcher, fleet, plan) : undefined;
+    return await runUntilSignal(ctx, watcher, plan, file === undefined ? undefined : { file, cli }, {
+      shown: store?.file,
+      member,
+    });
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -154,22 +185,46 @@ async function pollOnce(ctx: CommandContext, watcher: Watcher, plan: WatchPlan, 
   return LEVEL_STATES[level] as NagiosState;
 }
 
+/** The fleet's parts, loaded only for a PostgreSQL history. */
+async function fleetRuntime(
+  ctx: CommandContext,
+  store: HistoryStore,
+  watcher: Watcher,
+  settings: FleetSettings & { member: string },
+  plan: WatchPlan,
+): Promise<FleetRuntime> {
+  const { FleetRuntime } = await import('../watch/fleet/runtime.js');
+  return new FleetRuntime(store as PgHistoryStore, watcher, ctx.log, settings, plan.hooks);
+}
+
+/** The page's tables live in a SQLite history; beside a PostgreSQL one they are kept in memory. */
+function pageHistory(ctx: CommandContext, history: string | undefined): boolean {
+  if (!history) return false;
+  if (!isPostgresUrl(history)) return true;
+  ctx.log.warn(
+    'statusPage: with a PostgreSQL history the page keeps its figures in memory (rebuilt at start)',
+  );
+  return false;
+}
+
 async function runUntilSignal(
   ctx: CommandContext,
   watcher: Watcher,
   plan: WatchPlan,
-  reloadFrom?: { file: string; cli: CommandLineSettings },
+  reloadFrom: { file: string; cli: CommandLineSettings } | undefined,
+  history: { shown?: string; member?: FleetRuntime },
 ): Promise<number> {
+  const { member } = history;
   let server: WatchServer | undefined;
   if (plan.serve) {
     try {
       const { serveWatcher } = await import('../watch/status-server.js');
       const page = plan.statusPage && {
         config: plan.statusPage,
-        ...(plan.history ? { history: plan.history } : {}),
+        ...(pageHistory(ctx, plan.history) ? { history: plan.history } : {}),
         windows: plan.windows.configured,
       };
-      server = await serveWatcher(watcher, plan.serve, page);
+      server = await serveWatcher(watcher, plan.serve, { ...member?.serveExtras(), statusPage: page });
     } catch (error) {
       ctx.log.error(`cannot listen: ${(error as Error).message}`);
       return 1;
@@ -196,10 +251,18 @@ async function runUntilSignal(
   });
   // Every door, one per line, the status document first (as `serve` prints its own).
   if (server) ctx.stdout(`${server.urls().join('\n')}\n`);
-  watcher.start();
+  if (member) await member.start();
+  else watcher.start();
   ctx.log.info(`watching ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`, {
     targets: plan.targets.map((t) => `${t.name} ${t.displayUrl} every ${formatSpan(t.intervalMs)}`),
-    ...(plan.history ? { history: plan.history } : {}),
+    ...(history.shown ? { history: history.shown } : {}),
+    ...(member
+      ? {
+          member: member.coordinator.member,
+          region: member.coordinator.region,
+          owned: member.coordinator.owned,
+        }
+      : {}),
     ...(server ? { serve: server.urls()[0], listen: `${server.server.host}:${server.server.port}` } : {}),
     pid: process.pid,
   });
@@ -210,6 +273,7 @@ async function runUntilSignal(
   const { hooks } = reloader?.plan ?? plan;
   const drained = await watcher.stop(hooks.timeoutMs + 1000);
   if (!drained) ctx.log.warn('shutdown: some hooks had not finished and were abandoned');
+  await member?.stop();
   await server?.close();
   process.off('SIGHUP', onHangUp);
   return 0;
@@ -239,17 +303,21 @@ async function historyCommand(
   if (file === undefined && values.config !== undefined) {
     const config = await readConfig(ctx, values.config as string);
     if (config === 'invalid') return 2;
-    file = config?.history;
+    const { historyOf } = await import('../watch/plan.js');
+    file = historyOf(config?.history);
   }
   if (file === undefined) throw new UsageError('watch history: --history FILE is required');
   const sinceMs = durationFlag(values.since as string | undefined, '--since') ?? 86_400_000;
   const end = Date.now();
   let store: HistoryStore | undefined;
   try {
-    const { HistoryStore } = await import('../watch/store.js');
     const { buildReport, reportJson, reportText } = await import('../watch/report.js');
-    store = HistoryStore.openForReading(file);
-    const report = buildReport(store, { start: end - sinceMs, end }, values.target as string | undefined);
+    store = await openHistory(file, { log: ctx.log, forReading: true });
+    const report = await buildReport(
+      store,
+      { start: end - sinceMs, end },
+      values.target as string | undefined,
+    );
     ctx.display(values.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
     return 0;
   } catch (error) {
@@ -258,7 +326,38 @@ async function historyCommand(
     ctx.stderr(`statuskit watch history: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
+  }
+}
+
+/**
+ * `statuskit watch migrate --history postgres://…`: brings the schema to this statuskit's version
+ * (the watcher does it too at start; this is for a deploy step run before the fleet rolls).
+ */
+async function migrateCommand(ctx: CommandContext, values: Record<string, unknown>, extra: string[]) {
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  for (const option of Object.keys(values)) {
+    if (!['history', 'config', 'quiet', 'log', 'help', 'version'].includes(option))
+      throw new UsageError(`--${option} does not apply to "watch migrate"`);
+  }
+  let url = values.history as string | undefined;
+  if (url === undefined && values.config !== undefined) {
+    const config = await readConfig(ctx, values.config as string);
+    if (config === 'invalid') return 2;
+    const { historyOf } = await import('../watch/plan.js');
+    url = historyOf(config?.history);
+  }
+  if (url === undefined || !isPostgresUrl(url))
+    throw new UsageError('watch migrate: --history postgres://… is required (a SQLite file migrates itself)');
+  try {
+    const { PgHistoryStore } = await import('../watch/postgres/store.js');
+    const { from, to, shown } = await PgHistoryStore.migrateOnly(url);
+    ctx.stdout(from === to ? `${shown}: schema ${to}, up to date\n` : `${shown}: schema ${from} -> ${to}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof HistoryUnavailableError)) throw error;
+    ctx.stderr(`statuskit watch migrate: ${error.message}\n`);
+    return 1;
   }
 }
 
@@ -274,10 +373,18 @@ async function readPlan(ctx: CommandContext, file: string): Promise<WatchPlan | 
   }
 }
 
-/** The history store and SQLite are loaded only when a history is used. */
-async function openHistory(file: string): Promise<HistoryStore> {
-  const { HistoryStore } = await import('../watch/store.js');
-  return HistoryStore.open(file);
+/** The history store and its driver (SQLite or pg) are loaded only when a history is used. */
+async function openHistory(
+  spec: string,
+  options: {
+    log: CommandContext['log'];
+    forReading?: boolean;
+    bufferLimit?: number;
+    idleTransactionMs?: number;
+  },
+): Promise<HistoryStore> {
+  const { openHistory: open } = await import('../watch/open-history.js');
+  return open(spec, options);
 }
 
 /** The config file, `undefined` without one, or `'invalid'` once its problems are logged. */
@@ -339,6 +446,11 @@ function commandLineSettings(
     urls,
     layer,
     history: values.history as string | undefined,
+    fleet: {
+      member: values.member as string | undefined,
+      region: values.region as string | undefined,
+      leaseMs: positiveDuration(values.lease as string | undefined, '--lease'),
+    },
     retainMs: positiveDuration(values.retain as string | undefined, '--retain'),
     hookTimeoutMs: positiveDuration(values['hook-timeout'] as string | undefined, '--hook-timeout'),
     groupWaitMs: durationFlag(values['group-wait'] as string | undefined, '--group-wait'),

@@ -104,18 +104,65 @@ const targetSettings = {
 };
 
 /** One of `url`, `check` (with `options`) or `push` (checked in config-fields.ts). */
-const target = z.strictObject({
-  url: targetUrl.optional(),
-  check: checkKind.optional(),
-  options: checkOptions.optional(),
-  push: pushField.optional(),
-  dependsOn: dependsOnField.optional(),
-  ...targetSettings,
+const target = z
+  .strictObject({
+    url: targetUrl.optional(),
+    check: checkKind.optional(),
+    options: checkOptions.optional(),
+    push: pushField.optional(),
+    dependsOn: dependsOnField.optional(),
+    /** Polled from each of these regions by a fleet on PostgreSQL (one member of each region). */
+    regions: z
+      .array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only'))
+      .min(1)
+      .optional(),
+    /** How many regions must see it down for it to be down (default: all of them). */
+    downWhen: z.number().int().min(1).optional(),
+    ...targetSettings,
+  })
+  .superRefine((value, ctx) => {
+    if (value.downWhen !== undefined && value.regions === undefined)
+      ctx.addIssue({ code: 'custom', path: ['downWhen'], message: 'needs regions' });
+    if (value.regions && value.downWhen !== undefined && value.downWhen > value.regions.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['downWhen'],
+        message: `at most the ${value.regions.length} regions listed`,
+      });
+  });
+
+/** A SQLite file, or `postgres://…` / `{ url }` for a PostgreSQL history shared by a fleet. */
+const history = z.union([
+  z.string().min(1),
+  z.strictObject({
+    url: z.string().min(1),
+    /** Writes kept while the database is unreachable (oldest dropped past it); default 50000. */
+    buffer: z.number().int().min(1).optional(),
+  }),
+]);
+
+/** This watcher as a member of a fleet sharing one PostgreSQL history. */
+const fleet = z.strictObject({
+  /** Unique in the fleet; default host-pid-random. */
+  member: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _.:- only')
+    .optional(),
+  /** Default `default`. */
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only')
+    .optional(),
+  /** How long a lease lasts without renewal (default 15s): a dead member's targets move after it. */
+  lease: positiveDuration.optional(),
+  /** How often a member beats and renews its leases (default a third of the lease). */
+  heartbeat: positiveDuration.optional(),
 });
 
 export const watchConfigSchema = z.strictObject({
   ...targetSettings,
-  history: z.string().min(1).optional(),
+  history: history.optional(),
+  fleet: fleet.optional(),
   retain: positiveDuration.optional(),
   hookTimeout: positiveDuration.optional(),
   serve: z.union([port, z.strictObject({ host: z.string().optional(), port })]).optional(),

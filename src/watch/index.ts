@@ -10,6 +10,7 @@ export {
 } from './availability.js';
 export { loadWatchConfig, parseWatchConfig, type WatchConfig, watchConfigSchema } from './config.js';
 export { fold, NotificationGrouper, type Timers } from './grouping.js';
+export type { DayAvailability, Fence, HistoryStore, RecordExtras, ResponseTime } from './history-store.js';
 export { eventEnv, HookDispatcher, type HookOptions, runCommand } from './hooks.js';
 export { type Judgement, judgeDocument } from './judge.js';
 export { type Notification, notificationBody } from './notification.js';
@@ -32,7 +33,7 @@ export {
 } from './rules/rule-set.js';
 export { HistoryUnavailableError } from './sqlite.js';
 export { componentOf, serveWatcher } from './status-server.js';
-export { HistoryStore, type Sample, type TransitionRecord } from './store.js';
+export { type Sample, SqliteHistoryStore, type TransitionRecord } from './store.js';
 export { resolveTarget, type WatchTarget } from './target.js';
 export { type ChangedTarget, diffSummary, diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
 export { eventBody, type TransitionEvent } from './transition-event.js';

@@ -7,6 +7,7 @@
  */
 import type { AuthFlags } from '../client/credentials.js';
 import type { TargetConfig, TargetSettingsConfig, WatchConfig, WebhookConfig } from './config.js';
+import type { FleetSettings } from './fleet/coordinator.js';
 import { DEFAULT_HOOK_OPTIONS, type HookOptions } from './hooks.js';
 import { MIN_GRACE_MS } from './push.js';
 import { DEFAULT_RETAIN_MS } from './retention.js';
@@ -36,6 +37,7 @@ export interface CommandLineSettings {
   /** Settings from flags; `auth` applies to the command line's own URLs only. */
   layer: TargetLayer;
   history?: string;
+  fleet?: FleetSettings;
   retainMs?: number;
   hookTimeoutMs?: number;
   groupWaitMs?: number;
@@ -49,7 +51,12 @@ export const DEFAULT_GROUP_WAIT_MS = 10_000;
 
 export interface WatchPlan {
   targets: WatchTarget[];
+  /** A SQLite file or a `postgres://` URL (which may hold a password: print it only redacted). */
   history?: string;
+  /** Writes buffered while a PostgreSQL history is unreachable. */
+  historyBuffer?: number;
+  /** Membership settings, used with a PostgreSQL history. */
+  fleet: FleetSettings;
   retainMs: number;
   hooks: HookOptions;
   groupWaitMs: number;
@@ -94,7 +101,14 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
   }
   return {
     targets,
-    history: cli.history ?? config?.history,
+    history: cli.history ?? historyOf(config?.history),
+    ...(typeof config?.history === 'object' && config.history.buffer !== undefined
+      ? { historyBuffer: config.history.buffer }
+      : {}),
+    fleet: {
+      ...fleetOf(config?.fleet),
+      ...Object.fromEntries(Object.entries(cli.fleet ?? {}).filter(([, value]) => value !== undefined)),
+    },
     retainMs: cli.retainMs ?? config?.retain ?? DEFAULT_RETAIN_MS,
     hooks: {
       ...DEFAULT_HOOK_OPTIONS,
@@ -107,9 +121,28 @@ export function planWatch(cli: CommandLineSettings, config?: WatchConfig): Watch
   };
 }
 
+export function historyOf(history: WatchConfig['history']): string | undefined {
+  return typeof history === 'object' ? history.url : history;
+}
+
+function fleetOf(fleet: WatchConfig['fleet']): FleetSettings {
+  if (!fleet) return {};
+  return {
+    ...(fleet.member === undefined ? {} : { member: fleet.member }),
+    ...(fleet.region === undefined ? {} : { region: fleet.region }),
+    ...(fleet.lease === undefined ? {} : { leaseMs: fleet.lease }),
+    ...(fleet.heartbeat === undefined ? {} : { heartbeatMs: fleet.heartbeat }),
+  };
+}
+
 /** Where a file target's answer comes from, and its parents. */
 function ownOf(target: TargetConfig): TargetOwn {
   const own: TargetOwn = { dependsOn: target.dependsOn };
+  if (target.regions !== undefined)
+    own.quorum = {
+      regions: [...new Set(target.regions)],
+      downWhen: target.downWhen ?? new Set(target.regions).size,
+    };
   if (target.check !== undefined)
     own.source = { kind: 'check', check: target.check, options: target.options ?? {} };
   if (target.push !== undefined) {

@@ -4,8 +4,8 @@
  */
 import type { Level } from '../model/levels.js';
 import { type Availability, availability, formatPercent } from './availability.js';
+import type { HistoryStore, TransitionRecord } from './history-store.js';
 import type { ChangeRecord } from './rule-history.js';
-import type { HistoryStore, TransitionRecord } from './store.js';
 import { formatSpan, formatTable, formatTime } from './table.js';
 
 export interface TargetReport {
@@ -15,6 +15,8 @@ export interface TargetReport {
   since?: number;
   lastCheck?: number;
   availability: Availability;
+  /** Time no live fleet member polled the target (a PostgreSQL history's observer gaps). */
+  gapMs?: number;
 }
 
 export interface HistoryReport {
@@ -31,32 +33,57 @@ export class UnknownTargetError extends Error {
   override name = 'UnknownTargetError';
 }
 
-export function buildReport(
+export async function buildReport(
   store: HistoryStore,
   window: { start: number; end: number },
   target?: string,
-): HistoryReport {
-  const known = store.targets();
+): Promise<HistoryReport> {
+  const known = await store.targets();
   if (target !== undefined && !known.some((t) => t.name === target)) {
     const names = known.map((t) => t.name).join(', ') || 'none';
     throw new UnknownTargetError(`no target "${target}" in ${store.file} (targets: ${names})`);
   }
   const chosen = known.filter((t) => target === undefined || t.name === target);
-  return {
-    file: store.file,
-    start: window.start,
-    end: window.end,
-    targets: chosen.map((t) => ({
+  const targets: TargetReport[] = [];
+  for (const t of chosen) {
+    targets.push({
       name: t.name,
       url: t.url,
       level: t.state.level,
       since: t.state.since,
       lastCheck: t.lastTime,
-      availability: availability(store.levelSamples(t.name, window.start), window),
-    })),
-    transitions: store.transitions(window.start, target),
-    changes: store.changes(window.start, target),
+      ...(await availabilityOf(store, t.name, window)),
+    });
+  }
+  return {
+    file: store.file,
+    start: window.start,
+    end: window.end,
+    targets,
+    transitions: await store.transitions(window.start, target),
+    changes: await store.changes(window.start, target),
   };
+}
+
+/** From the rollups where the store keeps them (PostgreSQL), else from the raw samples. */
+async function availabilityOf(
+  store: HistoryStore,
+  name: string,
+  window: { start: number; end: number },
+): Promise<{ availability: Availability; gapMs?: number }> {
+  const rolled = (store as Partial<RollupReader>).availabilityOf;
+  if (rolled) {
+    const { gapMs, ...found } = await rolled.call(store, name, window);
+    return { availability: found, gapMs };
+  }
+  return { availability: availability(await store.levelSamples(name, window.start), window) };
+}
+
+interface RollupReader {
+  availabilityOf(
+    name: string,
+    window: { start: number; end: number },
+  ): Promise<Availability & { gapMs: number }>;
 }
 
 export function reportText(report: HistoryReport): string {
@@ -65,15 +92,28 @@ export function reportText(report: HistoryReport): string {
     '',
   ];
   if (report.targets.length === 0) return `${lines.join('\n')}no targets recorded yet\n`;
+  // The gap column only for a history that records gaps (a fleet's): SQLite output stays as it was.
+  const gaps = report.targets.some((t) => t.gapMs !== undefined);
   lines.push(
     formatTable(
-      ['TARGET', 'AVAILABILITY', 'OK', 'OBSERVED', 'MAINTENANCE', 'NOW', 'SINCE', 'URL'],
+      [
+        'TARGET',
+        'AVAILABILITY',
+        'OK',
+        'OBSERVED',
+        'MAINTENANCE',
+        ...(gaps ? ['GAPS'] : []),
+        'NOW',
+        'SINCE',
+        'URL',
+      ],
       report.targets.map((t) => [
         t.name,
         formatPercent(t.availability.ratio),
         formatSpan(t.availability.okMs),
         formatSpan(t.availability.observedMs),
         formatSpan(t.availability.maintenanceMs),
+        ...(gaps ? [formatSpan(t.gapMs ?? 0)] : []),
         t.level ?? '-',
         t.since === undefined ? '-' : formatTime(t.since),
         t.url,
@@ -134,6 +174,7 @@ export function reportJson(report: HistoryReport): Record<string, unknown> {
         maintenanceMs: t.availability.maintenanceMs,
         windowMs: t.availability.windowMs,
         byLevel: t.availability.byLevel,
+        ...(t.gapMs === undefined ? {} : { gapMs: t.gapMs }),
       },
     })),
     transitions: report.transitions.map((t) => ({

@@ -12,38 +12,13 @@
  */
 import type { Level } from '../model/levels.js';
 import type { MaintenanceMark } from './assess.js';
+import type { ChangeRecord, RuleSample, SampleValues } from './history-store.js';
 import type { Judgement } from './judge.js';
 import type { Database, Statement } from './sqlite.js';
-import type { Sample } from './store.js';
 
 export const RULES_SCHEMA_VERSION = 2;
 
-export interface SampleValues {
-  base?: Judgement;
-  /** The values the rules read, by their text. */
-  recorded?: Record<string, unknown>;
-  /** Failed and unknown conditions, with what was seen and expected. */
-  failed?: { rule: string; severity: string; verdict: string; explanation?: string }[];
-  maintenance?: MaintenanceMark;
-  /** A push target's last ping. */
-  ping?: { at: number; level: Level; message?: string };
-  /** The transition this sample caused was recorded but not notified (maintenance). */
-  muted?: boolean;
-}
-
-export interface ChangeRecord {
-  time: number;
-  target: string;
-  url: string;
-  rule: string;
-  message: string;
-  muted: boolean;
-}
-
-/** A stored sample with what replay needs: its rule values always there (empty when none). */
-export interface RuleSample extends Omit<Sample, 'values'> {
-  values: SampleValues;
-}
+export type { ChangeRecord, RuleSample, SampleValues } from './history-store.js';
 
 const CHANGES = `
 CREATE TABLE IF NOT EXISTS changes (

@@ -10,7 +10,7 @@
  * status. At start every target is shown at once, polled or not.
  */
 
-import type { MetricsRenderer } from '../http/handler.js';
+import type { MetricsRenderer, Route } from '../http/handler.js';
 import { renderPrometheusForAccept } from '../metrics/prometheus.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CheckOutcome } from '../model/result.js';
@@ -41,16 +41,24 @@ const DOORS = [
 ] as const;
 const [STATUS, LIVE, READY, METRICS, SSE, WS, DASHBOARD] = DOORS.map((door) => door.path);
 
+/** What a fleet member adds (fleet/runtime.ts): gauges on /metrics, routes, components. */
+export interface ServeAdditions {
+  gauges?: Record<string, () => number>;
+  routes?: Route[];
+  components?: Record<string, () => CheckOutcome>;
+  /** The public status page (src/statuspage), when the config has a `statusPage:` section. */
+  statusPage?: StatusPageMountOptions;
+}
+
 export async function serveWatcher(
   watcher: Watcher,
   listen: { host: string; port: number },
-  /** The public status page (src/statuspage), when the config has a `statusPage:` section. */
-  statusPage?: StatusPageMountOptions,
+  additions: ServeAdditions = {},
 ): Promise<WatchServer> {
   const shown = new Set<string>();
   const status = createStatus({
     shutdownGrace: 2000,
-    metrics: targetMetrics(watcher, shown),
+    metrics: targetMetrics(watcher, shown, additions.gauges),
     paths: { status: STATUS, live: LIVE, ready: READY, metrics: METRICS },
   });
   const show = (name: string) => {
@@ -66,6 +74,7 @@ export async function serveWatcher(
     if (shown.delete(name)) status.remove(`targets.${name}`);
   };
   for (const view of watcher.views) show(view.target.name);
+  for (const [name, component] of Object.entries(additions.components ?? {})) status.check(name, component);
   // The dashboard and its live feed, on the same server: a status page of the watched targets, with
   // the feed's history of each target's level (a bar per target), response time and transitions.
   const [{ createLiveFeed }, { createDashboard }] = await Promise.all([
@@ -76,8 +85,11 @@ export async function serveWatcher(
   // Push targets' pings: before the dashboard, which answers every path under `/`.
   status.addRoute(pushRoute(watcher.board, (name) => watcher.pollNow(name)));
   // The public page, before the dashboard too: it shows no URL, credential nor error text.
-  const page = statusPage && (await import('../statuspage/mount.js')).mountStatusPage(watcher, statusPage);
+  const page =
+    additions.statusPage &&
+    (await import('../statuspage/mount.js')).mountStatusPage(watcher, additions.statusPage);
   if (page) status.addRoute(page.route);
+  for (const route of additions.routes ?? []) status.addRoute(route);
   status.addRoute(
     createDashboard({
       status,
@@ -159,8 +171,13 @@ export function componentOf(view: TargetView): CheckOutcome {
  * `statuskit_check_duration_seconds` (the document's own check timings would be those of reading
  * memory), plus the watcher's process metrics.
  */
-function targetMetrics(watcher: Watcher, shown: ReadonlySet<string>): MetricsRenderer {
+function targetMetrics(
+  watcher: Watcher,
+  shown: ReadonlySet<string>,
+  gauges: Record<string, () => number> = {},
+): MetricsRenderer {
   const registry = new MetricsRegistry();
+  for (const [name, read] of Object.entries(gauges)) registry.gauge(name, read);
   return {
     render(accept) {
       const checks = watcher.views

@@ -4,7 +4,16 @@
  * writes. Times are epoch milliseconds.
  */
 import { isLevel, type Level } from '../model/levels.js';
-import type { LevelSample } from './availability.js';
+import { availability, type LevelSample } from './availability.js';
+import type {
+  DayAvailability,
+  HistoryStore,
+  Pruned,
+  ResponseTime,
+  Sample,
+  StoredTarget,
+  TransitionRecord,
+} from './history-store.js';
 import {
   type ChangeRecord,
   hasRuleValues,
@@ -15,11 +24,14 @@ import {
   type RuleSample,
   readChanges,
   readRuleSamples,
-  type SampleValues,
   valuesText,
 } from './rule-history.js';
 import { type Database, HistoryUnavailableError, openDatabase, type Statement } from './sqlite.js';
 import type { TargetState, Transition } from './transitions.js';
+
+export type { Pruned, Sample, StoredTarget, TransitionRecord } from './history-store.js';
+
+const DAY_MS = 86_400_000;
 
 /** Version 2 adds the rules' values and changes (rule-history.ts). */
 const SCHEMA_VERSION = RULES_SCHEMA_VERSION;
@@ -62,44 +74,6 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 `;
 
-export interface Sample {
-  time: number;
-  target: string;
-  /** The raw observed level (before debouncing). */
-  level: Level;
-  word?: string;
-  httpCode?: number;
-  durationMs: number;
-  message?: string;
-  intervalMs: number;
-  /** What the rules saw (a JSON column; see rule-history.ts). */
-  values?: SampleValues;
-}
-
-export interface TransitionRecord {
-  time: number;
-  target: string;
-  url: string;
-  from?: Level;
-  to: Level;
-  word?: string;
-  httpCode?: number;
-  message?: string;
-}
-
-export interface StoredTarget {
-  name: string;
-  url: string;
-  state: TargetState;
-  lastTime?: number;
-}
-
-export interface Pruned {
-  samples: number;
-  transitions: number;
-  changes?: number;
-}
-
 interface SampleRow {
   time: number;
   level: string;
@@ -127,7 +101,9 @@ interface TargetRow {
   last_time: number | null;
 }
 
-export class HistoryStore {
+/** The zero-setup history: one SQLite file, one watcher. Synchronous (better-sqlite3). */
+export class SqliteHistoryStore implements HistoryStore {
+  readonly kind = 'sqlite' as const;
   private readonly statements = new Map<string, Statement>();
   private closed = false;
   /** Built once: better-sqlite3 wraps the function in BEGIN / COMMIT (ROLLBACK on a throw). */
@@ -161,7 +137,7 @@ export class HistoryStore {
   }
 
   /** Opens (creating if needed) a history file for writing. */
-  static open(file: string): HistoryStore {
+  static open(file: string): SqliteHistoryStore {
     const db = openDatabase(file);
     try {
       db.pragma('journal_mode = WAL');
@@ -179,7 +155,7 @@ export class HistoryStore {
       if (error instanceof HistoryUnavailableError) throw error;
       throw new HistoryUnavailableError(`cannot use ${file} as a history: ${(error as Error).message}`);
     }
-    return new HistoryStore(db, file);
+    return new SqliteHistoryStore(db, file);
   }
 
   /**
@@ -187,7 +163,7 @@ export class HistoryStore {
    * connection to a WAL database leaves its -wal and -shm files behind, while a normal one removes
    * them on close when it is the last; SQLite still falls back to read-only for a write-protected file.
    */
-  static openForReading(file: string): HistoryStore {
+  static openForReading(file: string): SqliteHistoryStore {
     const db = openDatabase(file, { fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
@@ -200,7 +176,7 @@ export class HistoryStore {
       if (error instanceof HistoryUnavailableError) throw error;
       throw new HistoryUnavailableError(`cannot read ${file}: ${(error as Error).message}`);
     }
-    return new HistoryStore(db, file);
+    return new SqliteHistoryStore(db, file);
   }
 
   /** The debounce state of every target seen before, by name. */
@@ -341,6 +317,40 @@ export class HistoryStore {
       'SELECT time, level, interval_ms FROM samples WHERE target = ? AND time >= ? ORDER BY time',
     ).iterate(target, start) as IterableIterator<SampleRow>;
     for (const row of rows) yield toLevelSample(row);
+  }
+
+  /**
+   * Per-UTC-day availability from the raw samples (SQLite keeps no rollups: one watcher's file is
+   * small enough to read). Days oldest first, today last.
+   */
+  dailyAvailability(target: string, days: number, now = Date.now()): DayAvailability[] {
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    const first = today - (days - 1) * DAY_MS;
+    const samples = [...this.levelSamples(target, first)];
+    return Array.from({ length: days }, (_, i) => {
+      const day = first + i * DAY_MS;
+      const end = Math.min(day + DAY_MS, now);
+      const inDay = samples.filter((s) => s.time >= day && s.time < end).length;
+      const found = availability(samples, { start: day, end });
+      return {
+        day,
+        byLevel: found.byLevel,
+        gapMs: 0,
+        samples: inDay,
+        ...(found.ratio === undefined ? {} : { ratio: found.ratio }),
+      };
+    });
+  }
+
+  responseTimes(target: string, since: number): ResponseTime[] {
+    const rows = this.statement(
+      'SELECT time, duration_ms, level FROM samples WHERE target = ? AND time >= ? ORDER BY time',
+    ).all(target, since) as { time: number; duration_ms: number; level: string }[];
+    return rows.map((row) => ({
+      time: row.time,
+      durationMs: row.duration_ms,
+      level: levelOrUndefined(row.level) ?? 'unknown',
+    }));
   }
 
   /** Counts, for tests and the report. */

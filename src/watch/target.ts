@@ -73,6 +73,8 @@ export interface WatchTarget {
   targetMaintenance: boolean;
   /** Targets this one needs: while one is down, this one's alerts are folded into its. */
   dependsOn: readonly string[];
+  /** A fleet polls it from each of these regions; its level is their quorum's (fleet/quorum.ts). */
+  quorum?: { regions: readonly string[]; downWhen: number };
   /** Masks this target's secrets in every message it produces. */
   redact: (text: string) => string;
 }
@@ -98,6 +100,7 @@ export interface TargetLayer {
 export interface TargetOwn {
   source?: TargetSource;
   dependsOn?: readonly string[];
+  quorum?: { regions: readonly string[]; downWhen: number };
 }
 
 /** The secrets a source holds (check passwords, a push token), masked in its messages. */
@@ -152,6 +155,7 @@ export function resolveTarget(
     readsWord: ruleSpecs.length === 0 || judgesByWord,
     targetMaintenance: pick('targetMaintenance') ?? true,
     dependsOn: own.dependsOn ?? [],
+    ...(own.quorum ? { quorum: own.quorum } : {}),
     redact,
   };
 }

@@ -14,14 +14,21 @@ import type { CheckResult } from '../model/result.js';
 import type { CheckRunner } from '../tree/check-runner.js';
 import { type Assessment, inMaintenance } from './assess.js';
 import { NotificationGrouper, type Timers } from './grouping.js';
+import type {
+  Fence,
+  HistoryStore,
+  MaybePromise,
+  RecordExtras,
+  Sample,
+  StoredTarget,
+} from './history-store.js';
 import { HookDispatcher, type HookOptions } from './hooks.js';
-import type { ChangeEvent } from './notification.js';
+import { type ChangeEvent, receiversOf } from './notification.js';
 import { type ProbeFields, probeRunner } from './probe.js';
 import { PushBoard } from './push.js';
 import { pruneDue, retentionCutoff } from './retention.js';
 import type { ChangeRecord, SampleValues } from './rule-history.js';
 import type { Value } from './rules/values.js';
-import type { HistoryStore, Sample, StoredTarget } from './store.js';
 import type { WatchTarget } from './target.js';
 import { diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
 import type { TransitionEvent } from './transition-event.js';
@@ -46,6 +53,13 @@ export interface WatcherOptions extends WatcherSettings {
   timers?: Timers;
   /** The clock push deadlines are judged by (tests move it). */
   now?: () => number;
+  /** A store that answers asynchronously (PostgreSQL): its targets as read at start. */
+  savedTargets?: readonly StoredTarget[];
+  /**
+   * A fleet member: only the targets it holds a lease on are polled, every write carries the lease
+   * (the store refuses a stale one), and transitions go to the store's outbox instead of the hooks.
+   */
+  fleet?: { member: string; region?: string };
 }
 
 /** Entering maintenance needs no confirmation: the target (or a window) says so. */
@@ -77,7 +91,16 @@ interface Entry {
   /** A poll is in flight; `again`: poll once more as soon as it ends (a push target was pinged). */
   polling?: boolean;
   again?: boolean;
+  /** A fleet member's lease epoch on this target; undefined when another member owns it. */
+  epoch?: number;
+  /** The lease's key (`name`, or `name@region` for a quorum target). */
+  leaseKey?: string;
+  /** When the next poll was planned (scheduling lag is measured against it). */
+  dueAt?: number;
 }
+
+/** Scheduling lags kept for the percentiles (a ring: the latest this many polls). */
+const LAG_RING = 2048;
 
 export class Watcher {
   private entries: Entry[];
@@ -93,6 +116,10 @@ export class Watcher {
   private windows: WatchWindows;
   /** Pings of the push targets (`POST /push/<token>` on `--serve`). */
   readonly board: PushBoard;
+  private readonly lags: number[] = [];
+  private lagCursor = 0;
+  /** Polls done since start (the fleet's members table and the benchmark read it). */
+  polls = 0;
 
   constructor(private readonly options: WatcherOptions) {
     this.board = new PushBoard(options.now);
@@ -140,11 +167,58 @@ export class Watcher {
 
   private byName: { entries: Entry[]; map: Map<string, Entry> } | undefined;
 
-  /** Polls every target now and then on its interval, until `stop()`. */
+  /** Polls every target now and then on its interval, until `stop()` (a fleet member: those it owns). */
   start(): void {
     this.started = true;
     this.prune();
-    for (const entry of this.entries) this.schedule(entry, 0);
+    for (const entry of this.entries) if (this.owns(entry)) this.schedule(entry, 0);
+  }
+
+  private owns(entry: Entry): boolean {
+    return !this.options.fleet || entry.epoch !== undefined;
+  }
+
+  /** Names of the targets this member polls (all of them outside a fleet). */
+  get owned(): string[] {
+    return this.entries.filter((entry) => this.owns(entry)).map((entry) => entry.view.target.name);
+  }
+
+  /**
+   * A fleet member took the lease on a target: it carries on from the state the last owner stored
+   * (same URL only), and polls it now.
+   */
+  adopt(name: string, epoch: number, stored: StoredTarget | null, leaseKey = name): void {
+    const entry = this.entryNamed(name);
+    if (!entry) return;
+    entry.epoch = epoch;
+    entry.leaseKey = leaseKey;
+    if (stored && stored.url === entry.view.target.displayUrl)
+      entry.view = { ...entry.view, state: stored.state };
+    clearTimeout(entry.timer);
+    if (this.started && !entry.polling) this.schedule(entry, firstPollDelay(entry.view.target, stored));
+  }
+
+  /** The lease is gone (expired, handed over, or a write was refused): stop polling the target. */
+  release(name: string): void {
+    const entry = this.entryNamed(name);
+    if (!entry) return;
+    entry.epoch = undefined;
+    clearTimeout(entry.timer);
+  }
+
+  /** Scheduling lag over the recent polls: how late polls started against their plan. */
+  schedulingLag(): { p50: number; p99: number; max: number; count: number } {
+    const sorted = [...this.lags].sort((a, b) => a - b);
+    const at = (q: number) =>
+      sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0, count: this.polls };
+  }
+
+  private noteLag(entry: Entry, started: number): void {
+    if (entry.dueAt === undefined) return;
+    const lag = Math.max(0, started - entry.dueAt);
+    if (this.lags.length < LAG_RING) this.lags.push(lag);
+    else this.lags[this.lagCursor++ % LAG_RING] = lag;
   }
 
   subscribe(listener: WatcherListener): () => void {
@@ -190,7 +264,7 @@ export class Watcher {
     this.dispatcher.configure(next.hooks);
     this.grouper.configure(next.groupWaitMs ?? 0);
     this.windows = next.windows ?? NO_WINDOWS;
-    if (this.started) for (const entry of restarted) this.schedule(entry, 0);
+    if (this.started) for (const entry of restarted) if (this.owns(entry)) this.schedule(entry, 0);
     for (const listener of this.listeners) listener.reconfigured?.(diff);
     return diff;
   }
@@ -198,7 +272,9 @@ export class Watcher {
   /** Polls every target once, concurrently; resolves with their latest samples. */
   async pollAll(): Promise<TargetView[]> {
     this.prune();
-    await Promise.all(this.entries.map(async (entry) => this.accept(entry, await entry.runner.run())));
+    await Promise.all(
+      this.entries.map(async (entry) => this.accept(entry, await entry.runner.run(), this.fenceOf(entry))),
+    );
     // A one-shot run has no time to gather more: what it found goes out now.
     this.grouper.flush();
     return this.entries.map((entry) => entry.view);
@@ -235,17 +311,31 @@ export class Watcher {
 
   private schedule(entry: Entry, delayMs: number): void {
     if (this.stopped || entry.retired) return;
+    entry.dueAt = Date.now() + delayMs;
     entry.timer = setTimeout(() => void this.poll(entry), delayMs);
   }
 
-  /** One poll, then the next one: whatever happens here, the target keeps being polled. */
+  private fenceOf(entry: Entry): Fence | undefined {
+    const { fleet } = this.options;
+    if (!fleet || entry.epoch === undefined) return undefined;
+    return { member: fleet.member, epoch: entry.epoch, ...(entry.leaseKey ? { key: entry.leaseKey } : {}) };
+  }
+
+  /**
+   * One poll, then the next one: whatever happens here, the target keeps being polled. The lease is
+   * taken as it was when the poll started, and the database judges it: this member's belief that it
+   * still owns the target is not trusted (it may have been paused past its lease).
+   */
   private async poll(entry: Entry): Promise<void> {
     const started = Date.now();
+    this.noteLag(entry, started);
+    this.polls++;
     entry.polling = true;
+    const fence = this.fenceOf(entry);
     try {
       const result = await entry.runner.run();
       if (this.stopped || entry.retired) return;
-      this.accept(entry, result);
+      this.accept(entry, result, fence);
       this.prune();
     } catch (error) {
       this.options.log.error('poll failed', { target: entry.view.target.name, error: String(error) });
@@ -254,10 +344,11 @@ export class Watcher {
     }
     const again = entry.again === true;
     entry.again = false;
+    if (!this.owns(entry)) return;
     this.schedule(entry, again ? 0 : Math.max(0, entry.view.target.intervalMs - (Date.now() - started)));
   }
 
-  private accept(entry: Entry, result: CheckResult): void {
+  private accept(entry: Entry, result: CheckResult, fence?: Fence): void {
     const { target } = entry.view;
     const fields = (result.fields ?? {}) as ProbeFields;
     let level = result.level;
@@ -298,10 +389,51 @@ export class Watcher {
       }),
     );
     for (const [key, value] of Object.entries(assessment?.recorded ?? {})) entry.known.set(key, value);
-    this.write(() => this.options.store?.record(sample, target.displayUrl, state, transition, changes));
-    if (transition) this.announce(entry, sample, transition, muted);
+    const fleet = this.options.fleet;
+    // A quorum target's level is decided by the store from every region's result (fleet/quorum.ts):
+    // this region's own reading is shown on --serve, never announced.
+    const regional = fleet !== undefined && target.quorum !== undefined;
+    const event = transition && !regional ? this.announce(entry, sample, transition, muted) : undefined;
+    const extras = fleet ? this.fleetExtras(target, sample, fence, event, regional) : undefined;
+    const recorded = regional ? undefined : transition;
+    this.write(() => this.options.store?.record(sample, target.displayUrl, state, recorded, changes, extras));
+    // A fleet's transitions are delivered from the outbox (fleet/outbox.ts), once for the fleet.
+    if (event && !fleet) this.grouper.add({ kind: 'transition', target, event });
     for (const change of changes) this.announceChange(target, change);
     for (const listener of this.listeners) listener.sampled?.(entry.view);
+  }
+
+  /** What a fleet's write carries: the lease, the region, the outbox's receivers, a quorum's rules. */
+  private fleetExtras(
+    target: WatchTarget,
+    sample: Sample,
+    fence: Fence | undefined,
+    event: TransitionEvent | undefined,
+    regional: boolean,
+  ): RecordExtras {
+    const receivers = receiversOf(target).map((r) => r.key);
+    const region = this.options.fleet?.region;
+    return {
+      ...(fence ? { fence } : {}),
+      ...(region ? { region } : {}),
+      ...(event ? { event: event as unknown as Record<string, unknown>, receivers } : {}),
+      ...(regional && target.quorum
+        ? {
+            receivers,
+            quorum: {
+              ...target.quorum,
+              debounce: target.debounce,
+              event: {
+                target: target.name,
+                url: target.displayUrl,
+                ...(sample.word === undefined ? {} : { word: sample.word }),
+                ...(sample.httpCode === undefined ? {} : { httpCode: sample.httpCode }),
+                durationMs: sample.durationMs,
+              },
+            },
+          }
+        : {}),
+    };
   }
 
   /** The rules' part of a sample: what replay and a restart need, nothing when there is nothing. */
@@ -342,7 +474,13 @@ export class Watcher {
     return transition.from === 'maintenance' && transition.to === (entry.announced ?? 'ok');
   }
 
-  private announce(entry: Entry, sample: Sample, transition: Transition, muted: boolean): void {
+  /** Logs the transition; returns the event to notify, if it is news. */
+  private announce(
+    entry: Entry,
+    sample: Sample,
+    transition: Transition,
+    muted: boolean,
+  ): TransitionEvent | undefined {
     const { target } = entry.view;
     const details = {
       target: target.name,
@@ -360,7 +498,7 @@ export class Watcher {
       const fields = { ...details, to: transition.to };
       if (transition.to === 'ok') {
         log.info(`${target.name} is ${transition.to}`, fields);
-        return;
+        return undefined;
       }
       if (muted) log.info(`${target.name} is ${transition.to} (muted)`, fields);
       else log.warn(`${target.name} is ${transition.to}`, fields);
@@ -370,9 +508,9 @@ export class Watcher {
       if (SEVERITY[transition.to] > SEVERITY[transition.from] && !muted) log.warn(line, fields);
       else log.info(line, fields);
     }
-    if (muted) return;
+    if (muted) return undefined;
     entry.announced = transition.to;
-    const event: TransitionEvent = {
+    return {
       target: target.name,
       url: target.displayUrl,
       from: transition.from,
@@ -384,7 +522,6 @@ export class Watcher {
       at: transition.at,
       ...(sample.values?.failed ? { rules: sample.values.failed } : {}),
     };
-    this.grouper.add({ kind: 'transition', target, event });
   }
 
   /** A value change an event rule saw: logged, and notified unless the target is in maintenance. */
@@ -412,9 +549,9 @@ export class Watcher {
    * changed is another service, and starts fresh rather than inherit its level and `since`.
    */
   private savedStates(): (target: WatchTarget) => TargetState {
-    let rows: StoredTarget[] = [];
+    let rows: readonly StoredTarget[] = [];
     try {
-      rows = this.options.store?.targets() ?? [];
+      rows = settled(this.options.store?.targets()) ?? this.options.savedTargets ?? [];
     } catch (error) {
       // A reload must not fail on the history: the targets start fresh instead.
       this.options.log.error('history read failed', { error: (error as Error).message });
@@ -442,12 +579,18 @@ export class Watcher {
   private restoreValues(entry: Entry): void {
     const { store } = this.options;
     if (!store) return;
-    try {
-      const { known, ping } = store.lastValues(entry.view.target.name);
-      entry.known = known;
+    const apply = ({ known, ping }: Awaited<ReturnType<HistoryStore['lastValues']>>) => {
+      entry.known = known as Map<string, Value>;
       if (ping) this.board.restore(entry.view.target.name, ping);
-    } catch (error) {
+    };
+    const failed = (error: unknown) =>
       this.options.log.error('history read failed', { error: (error as Error).message });
+    try {
+      const found = store.lastValues(entry.view.target.name);
+      if (found instanceof Promise) found.then(apply, failed);
+      else apply(found);
+    } catch (error) {
+      failed(error);
     }
   }
 
@@ -457,21 +600,29 @@ export class Watcher {
     const now = Date.now();
     if (!store || !pruneDue(this.lastPrunedAt, now, retainMs)) return;
     this.lastPrunedAt = now;
+    const report = (pruned: { samples: number; transitions: number }) => {
+      if (pruned.samples + pruned.transitions > 0) this.options.log.info('history pruned', { ...pruned });
+    };
     this.write(() => {
       const pruned = store.prune(retentionCutoff(now, retainMs));
-      if (pruned.samples + pruned.transitions > 0) this.options.log.info('history pruned', { ...pruned });
+      if (pruned instanceof Promise) return pruned.then(report);
+      report(pruned);
     });
   }
 
   /** A failing history (disk full, file removed) is logged, once per distinct error; polling goes on. */
-  private write(action: () => void): void {
-    try {
-      action();
-      this.storeError = undefined;
-    } catch (error) {
+  private write(action: () => MaybePromise<void> | undefined): void {
+    const failed = (error: unknown) => {
       const message = (error as Error).message;
       if (message !== this.storeError) this.options.log.error('history write failed', { error: message });
       this.storeError = message;
+    };
+    try {
+      const done = action();
+      if (done instanceof Promise) done.catch(failed);
+      else this.storeError = undefined;
+    } catch (error) {
+      failed(error);
     }
   }
 }
@@ -486,6 +637,27 @@ function bareAssessment(result: CheckResult): Assessment {
     recorded: {},
     ...(result.message === undefined ? {} : { message: result.message }),
   };
+}
+
+/**
+ * When an adopted target is first polled: on its cadence when it was polled before (a handover
+ * keeps the rhythm), else at a point of its interval spread by its name, so thousands of targets
+ * taken at once do not all poll in the same instant.
+ */
+function firstPollDelay(target: WatchTarget, stored: StoredTarget | null): number {
+  const interval = target.intervalMs;
+  if (stored?.lastTime !== undefined)
+    return Math.max(0, Math.min(interval, stored.lastTime + interval - Date.now()));
+  let hash = 0;
+  for (let i = 0; i < target.name.length; i++) hash = (Math.imul(hash, 31) + target.name.charCodeAt(i)) >>> 0;
+  return hash % interval;
+}
+
+/** A store's answer when it came at once; undefined for one still on its way. */
+function settled<T>(value: MaybePromise<T> | undefined): T | undefined {
+  if (!(value instanceof Promise)) return value;
+  value.catch(() => {});
+  return undefined;
 }
 
 function retire(entry: Entry): void {

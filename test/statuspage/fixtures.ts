@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../../src/watch/sqlite.js';
-import { HistoryStore } from '../../src/watch/store.js';
+import { SqliteHistoryStore as HistoryStore } from '../../src/watch/store.js';
 
 export const DAY = 86_400_000;
 export const MINUTE = 60_000;

@@ -41,7 +41,11 @@ describe('status page in process', () => {
       hooks: { timeoutMs: 1000, retries: 0, backoffMs: 10 },
       windows: plan.windows,
     });
-    server = await serveWatcher(watcher, { host: '127.0.0.1', port: 0 }, { config: config.statusPage! });
+    server = await serveWatcher(
+      watcher,
+      { host: '127.0.0.1', port: 0 },
+      { statusPage: { config: config.statusPage! } },
+    );
     const page = server.urls().at(-1)!;
     expect(page).toMatch(/\/public$/);
     watcher.start();

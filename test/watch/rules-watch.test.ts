@@ -22,7 +22,7 @@ import { validateWatchConfig } from '../../src/watch/config.js';
 import { planWatch } from '../../src/watch/plan.js';
 import { buildReport, reportText } from '../../src/watch/report.js';
 import { serveWatcher } from '../../src/watch/status-server.js';
-import { HistoryStore } from '../../src/watch/store.js';
+import { SqliteHistoryStore as HistoryStore } from '../../src/watch/store.js';
 import { Watcher } from '../../src/watch/watcher.js';
 
 /** Seed 001 (DYDU) as the test wants it: its ratio and version are set per test. */
@@ -199,7 +199,7 @@ describe('rules in a watcher', () => {
       expect(store.changes(0, 'dydu')).toMatchObject([{ rule: 'version', muted: false }]);
       expect(store.transitions(0, 'dydu')).toHaveLength(1);
       // `watch history` lists the change after the transitions.
-      const text = reportText(buildReport(store, { start: 0, end: Date.now() + 1 }));
+      const text = reportText(await buildReport(store, { start: 0, end: Date.now() + 1 }));
       expect(text.trim().split('\n').slice(-2)).toEqual([
         expect.stringMatching(/^TIME +TARGET +RULE +CHANGE$/),
         expect.stringMatching(/^\S+Z +dydu +version +body\.version changed from "49\.2470" to "49\.2471"$/),

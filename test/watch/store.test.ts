@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { availability } from '../../src/watch/availability.js';
 import { buildReport, reportJson, reportText } from '../../src/watch/report.js';
 import { HistoryUnavailableError, openDatabase } from '../../src/watch/sqlite.js';
-import { HistoryStore, type Sample } from '../../src/watch/store.js';
+import { SqliteHistoryStore as HistoryStore, type Sample } from '../../src/watch/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statuskit-watch-store-'));
 let counter = 0;
@@ -98,7 +98,7 @@ describe('history store', () => {
     expect(store.prune(2500)).toEqual({ samples: 0, transitions: 0, changes: 0 });
   });
 
-  it('feeds availability and the history report', () => {
+  it('feeds availability and the history report', async () => {
     const store = track(HistoryStore.open(freshFile()));
     const levels = ['ok', 'ok', 'critical', 'critical', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'] as const;
     levels.forEach((level, i) => {
@@ -115,12 +115,12 @@ describe('history store', () => {
       okMs: 8000,
       observedMs: 10_000,
     });
-    const report = buildReport(store, window);
+    const report = await buildReport(store, window);
     expect(reportText(report)).toMatch(/api\s+80\.00 %\s+8s\s+10s\s+0ms\s+ok/);
     expect(reportText(report)).toMatch(/ok\s+critical\s+DOWN\s+503\s+down for maintenance/);
     const json = reportJson(report) as { targets: Array<{ availability: { percent: number } }> };
     expect(json.targets[0].availability.percent).toBe(80);
-    expect(() => buildReport(store, window, 'nope')).toThrow(/no target "nope".*targets: api/);
+    await expect(buildReport(store, window, 'nope')).rejects.toThrow(/no target "nope".*targets: api/);
   });
 
   it('refuses files that are not its history, with a clear error', () => {

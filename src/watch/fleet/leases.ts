@@ -1,0 +1,122 @@
+/**
+ * The fleet's SQL, apart from the policy that uses it: members' heartbeats and per-target leases
+ * with an epoch. PostgreSQL is the coordinator: a lease changes hands only through a conditional
+ * `INSERT … ON CONFLICT … DO UPDATE … WHERE expired RETURNING`, so two members never both get one,
+ * and each new owner gets a new epoch that fences every write of the previous one.
+ */
+import type { Pool } from 'pg';
+
+export interface MemberRow {
+  id: string;
+  region: string;
+  heartbeatAt: number;
+  owned: number;
+  lagMs: number;
+  live: boolean;
+}
+
+export interface Heartbeat {
+  member: string;
+  region: string;
+  owned: number;
+  lagMs: number;
+}
+
+/** Beats; true when the fleet had marked this member gone (it is back: a recovery to record). */
+export async function beat(pool: Pool, hb: Heartbeat): Promise<boolean> {
+  const { rows } = await pool.query(
+    `WITH old AS (SELECT left_at FROM members WHERE id = $1)
+     INSERT INTO members (id, region, pid, owned, lag_ms) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), region = excluded.region, pid = excluded.pid,
+       owned = excluded.owned, lag_ms = excluded.lag_ms, left_at = NULL
+     RETURNING (SELECT left_at FROM old) IS NOT NULL AS was_gone`,
+    [hb.member, hb.region, process.pid, hb.owned, Math.round(hb.lagMs)],
+  );
+  return rows[0]?.was_gone === true;
+}
+
+/** Members, with `live` for those whose heartbeat is younger than `ttlMs` (database time). */
+export async function members(pool: Pool, ttlMs: number): Promise<MemberRow[]> {
+  const { rows } = await pool.query(
+    `SELECT id, region, owned, lag_ms, (extract(epoch FROM heartbeat_at) * 1000)::bigint AS hb,
+            (heartbeat_at > now() - make_interval(secs => $1::float8 / 1000) AND left_at IS NULL) AS live
+       FROM members ORDER BY id`,
+    [ttlMs],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    region: row.region,
+    heartbeatAt: Number(row.hb),
+    owned: row.owned,
+    lagMs: row.lag_ms,
+    live: row.live,
+  }));
+}
+
+/** Marks members silent for `ttlMs` as gone; only the one caller whose UPDATE wins gets each back. */
+export async function markGone(pool: Pool, ttlMs: number): Promise<{ id: string; region: string }[]> {
+  const { rows } = await pool.query(
+    `UPDATE members SET left_at = now()
+      WHERE left_at IS NULL AND heartbeat_at < now() - make_interval(secs => $1::float8 / 1000)
+      RETURNING id, region`,
+    [ttlMs],
+  );
+  return rows;
+}
+
+/** Extends the leases this member still holds with these epochs; returns the targets renewed. */
+export async function renew(
+  pool: Pool,
+  member: string,
+  held: ReadonlyMap<string, number>,
+  ttlMs: number,
+): Promise<Set<string>> {
+  if (held.size === 0) return new Set();
+  const { rows } = await pool.query(
+    `UPDATE leases l SET expires_at = now() + make_interval(secs => $4::float8 / 1000)
+       FROM unnest($2::text[], $3::bigint[]) AS h (target, epoch)
+      WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1
+      RETURNING l.target`,
+    [member, [...held.keys()], [...held.values()], ttlMs],
+  );
+  return new Set(rows.map((row) => row.target as string));
+}
+
+/** Takes free or expired leases; returns each taken target with its new epoch. */
+export async function acquire(
+  pool: Pool,
+  member: string,
+  targets: readonly string[],
+  ttlMs: number,
+): Promise<Map<string, number>> {
+  if (targets.length === 0) return new Map();
+  const { rows } = await pool.query(
+    `INSERT INTO leases (target, owner, epoch, expires_at)
+       SELECT t, $1, 1, now() + make_interval(secs => $3::float8 / 1000) FROM unnest($2::text[]) AS t
+     ON CONFLICT (target) DO UPDATE SET owner = excluded.owner, epoch = leases.epoch + 1,
+       expires_at = excluded.expires_at
+       WHERE leases.expires_at < now() OR leases.owner = excluded.owner
+     RETURNING target, epoch`,
+    [member, targets, ttlMs],
+  );
+  return new Map(rows.map((row) => [row.target as string, Number(row.epoch)]));
+}
+
+/** Hands leases back at once (rebalancing, shutdown): the next owner need not wait for the TTL. */
+export async function release(pool: Pool, member: string, held: ReadonlyMap<string, number>): Promise<void> {
+  if (held.size === 0) return;
+  await pool.query(
+    `UPDATE leases l SET expires_at = now() - interval '1 millisecond'
+       FROM unnest($2::text[], $3::bigint[]) AS h (target, epoch)
+      WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1`,
+    [member, [...held.keys()], [...held.values()]],
+  );
+}
+
+/** How many targets each member holds a live lease on (the fleet view). */
+export async function leaseCounts(pool: Pool): Promise<Map<string, number>> {
+  const { rows } = await pool.query(
+    'SELECT owner, count(*)::int AS n FROM leases WHERE expires_at > now() GROUP BY owner',
+  );
+  return new Map(rows.map((row) => [row.owner as string, row.n as number]));
+}
