@@ -11,9 +11,7 @@
  * `changed()` and push deadlines carry on.
  */
 import type { Level } from '../model/levels.js';
-import type { MaintenanceMark } from './assess.js';
 import type { ChangeRecord, RuleSample, SampleValues } from './history-store.js';
-import type { Judgement } from './judge.js';
 import type { Database, Statement } from './sqlite.js';
 
 export const RULES_SCHEMA_VERSION = 2;
