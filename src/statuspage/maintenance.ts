@@ -4,13 +4,10 @@
  * statuskit's maintenance level). Pure in the windows, the states and the time.
  */
 import { stateAt } from '../maintenance/schedule.js';
-import {
-  type MaintenanceWindow,
-  type RecurringWindow,
-  resolveRecurring,
-  resolveWindow,
-} from '../maintenance/window.js';
-import { type WindowConfig, windowInput } from '../watch/windows.js';
+import { type ResolvedWindows, resolveWindows } from '../watch/windows.js';
+
+export { type ResolvedWindows, resolveWindows };
+
 import type { CurrentState } from './source.js';
 
 /** Windows starting this soon are announced as scheduled. */
@@ -26,24 +23,6 @@ export interface PageMaintenance {
   targets: 'all' | string[];
   /** The watcher's window, or the target's own word. */
   by: 'window' | 'target';
-}
-
-/** Windows resolved once (a one-off window without a start starts when the page starts). */
-export interface ResolvedWindows {
-  once: MaintenanceWindow[];
-  recurring: RecurringWindow[];
-}
-
-export function resolveWindows(configured: readonly WindowConfig[], now: number): ResolvedWindows {
-  const once: MaintenanceWindow[] = [];
-  const recurring: RecurringWindow[] = [];
-  for (const window of configured) {
-    const input = windowInput(window);
-    const components = window.targets ?? 'all';
-    if ('recurring' in input) recurring.push(resolveRecurring({ ...input.recurring, components }));
-    else once.push(resolveWindow({ ...input.once, components }, now));
-  }
-  return { once, recurring };
 }
 
 export function pageMaintenance(

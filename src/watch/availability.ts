@@ -58,6 +58,11 @@ export function availability(samples: Iterable<LevelSample>, window: TimeWindow)
     previous = sample;
   }
   if (previous) account(previous, Number.POSITIVE_INFINITY);
+  return summarizeAvailability(byLevel, window);
+}
+
+/** The figures of a window from the time spent at each level (raw samples or rollups alike). */
+export function summarizeAvailability(byLevel: Record<Level, number>, window: TimeWindow): Availability {
   const observedMs = LEVELS.reduce((sum, level) => sum + byLevel[level], 0);
   const judgedMs = observedMs - byLevel.maintenance;
   return {

@@ -47,10 +47,13 @@ export interface WatchWindows {
   readonly configured: readonly WindowConfig[];
 }
 
-export const NO_WINDOWS: WatchWindows = { activeFor: () => undefined, configured: [] };
+/** Windows resolved once (a one-off window without a start starts at `now`). */
+export interface ResolvedWindows {
+  once: MaintenanceWindow[];
+  recurring: RecurringWindow[];
+}
 
-export function watchWindows(configured: readonly WindowConfig[] = [], now = Date.now()): WatchWindows {
-  if (configured.length === 0) return NO_WINDOWS;
+export function resolveWindows(configured: readonly WindowConfig[], now: number): ResolvedWindows {
   const once: MaintenanceWindow[] = [];
   const recurring: RecurringWindow[] = [];
   for (const window of configured) {
@@ -59,6 +62,14 @@ export function watchWindows(configured: readonly WindowConfig[] = [], now = Dat
     if ('recurring' in input) recurring.push(resolveRecurring({ ...input.recurring, components }));
     else once.push(resolveWindow({ ...input.once, components }, now));
   }
+  return { once, recurring };
+}
+
+export const NO_WINDOWS: WatchWindows = { activeFor: () => undefined, configured: [] };
+
+export function watchWindows(configured: readonly WindowConfig[] = [], now = Date.now()): WatchWindows {
+  if (configured.length === 0) return NO_WINDOWS;
+  const { once, recurring } = resolveWindows(configured, now);
   return {
     configured,
     activeFor(target, at) {

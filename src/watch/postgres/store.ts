@@ -9,7 +9,12 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../client/log.js';
 import { isLevel, LEVELS, type Level } from '../../model/levels.js';
-import { type Availability, COVER_INTERVALS, type LevelSample } from '../availability.js';
+import {
+  type Availability,
+  COVER_INTERVALS,
+  type LevelSample,
+  summarizeAvailability,
+} from '../availability.js';
 import { quorum } from '../fleet/quorum.js';
 import type {
   DayAvailability,
@@ -634,7 +639,7 @@ export class PgHistoryStore implements HistoryStore {
       for (const level of LEVELS) byLevel[level] += part.byLevel[level];
       gapMs += part.gapMs;
     }
-    return { ...summarize(byLevel, window), gapMs };
+    return { ...summarizeAvailability(byLevel, window), gapMs };
   }
 
   /** From the raw samples of [start, end), the one before it, and the gaps there. */
@@ -663,7 +668,7 @@ export class PgHistoryStore implements HistoryStore {
     );
     const byLevel = emptyLevels();
     for (const [level, ms] of spans) if (isLevel(level)) byLevel[level as Level] += ms;
-    return { ...summarize(byLevel, window), gapMs: spans.get(GAP) ?? 0 };
+    return { ...summarizeAvailability(byLevel, window), gapMs: spans.get(GAP) ?? 0 };
   }
 
   async dailyAvailability(target: string, days: number, now = Date.now()): Promise<DayAvailability[]> {
@@ -687,7 +692,7 @@ export class PgHistoryStore implements HistoryStore {
       else if (isLevel(row.level)) entry.byLevel[row.level as Level] += Number(row.ms);
     }
     return result.map((entry) => {
-      const { ratio } = summarize(entry.byLevel, { start: entry.day, end: entry.day + DAY_MS });
+      const { ratio } = summarizeAvailability(entry.byLevel, { start: entry.day, end: entry.day + DAY_MS });
       return ratio === undefined ? entry : { ...entry, ratio };
     });
   }
@@ -787,17 +792,4 @@ function levelOrUndefined(value: string | null): Level | undefined {
 
 function emptyLevels(): Record<Level, number> {
   return Object.fromEntries(LEVELS.map((level) => [level, 0])) as Record<Level, number>;
-}
-
-function summarize(byLevel: Record<Level, number>, window: { start: number; end: number }): Availability {
-  const observedMs = LEVELS.reduce((sum, level) => sum + byLevel[level], 0);
-  const judgedMs = observedMs - byLevel.maintenance;
-  return {
-    windowMs: Math.max(0, window.end - window.start),
-    observedMs,
-    okMs: byLevel.ok,
-    maintenanceMs: byLevel.maintenance,
-    ...(judgedMs > 0 ? { ratio: byLevel.ok / judgedMs } : {}),
-    byLevel,
-  };
 }
