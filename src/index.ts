@@ -50,6 +50,7 @@ export {
   StatusKit,
   type StatusOptions,
 } from './status.js';
+export { Announcer, type ChangeSignal } from './tree/change-signal.js';
 export type { CheckOptions, CheckRunner } from './tree/check-runner.js';
 export { detailsShown, documentDuration, overallStatus, timestamp } from './tree/leaves.js';
 export type { NodeOptions, NodeRenderOptions, StatusReadable } from './tree/nodes.js';

@@ -498,6 +498,8 @@ export class StatusKit implements StatusHost {
 
   private async stopped(): Promise<void> {
     this.lifecycle.advance('stopped');
+    // A vitals sampler shared with other statuses must not keep this one's evaluator listening.
+    this.evaluator.close();
     this.detachWatchdog?.();
     if (this.ownsWatchdog) await this.attachedWatchdog!.close();
   }

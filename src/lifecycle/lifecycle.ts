@@ -3,6 +3,7 @@
  * neither up nor down; draining turns readiness 503 before any listener closes), the document can
  * show it (mount `status.lifecycle` as a leaf), and the watchdog publishes it.
  */
+import { Announcer } from '../tree/change-signal.js';
 import type { StatusReadable } from '../tree/nodes.js';
 
 export const LIFECYCLE_STATES = ['starting', 'ready', 'draining', 'stopped'] as const;
@@ -25,6 +26,8 @@ export class Lifecycle implements StatusReadable {
   private view: LifecycleView;
   private enteredAt: number;
   private readonly listeners = new Set<LifecycleListener>();
+  /** Documents that mount the lifecycle are re-read on transitions only. */
+  readonly statusChanges = new Announcer();
 
   constructor(
     initial: 'starting' | 'ready',
@@ -48,6 +51,7 @@ export class Lifecycle implements StatusReadable {
     if (LIFECYCLE_STATES.indexOf(state) <= LIFECYCLE_STATES.indexOf(this.view.state)) return false;
     this.enteredAt = this.now();
     this.view = freeze(state, this.enteredAt);
+    this.statusChanges.announce();
     for (const listener of [...this.listeners]) {
       try {
         listener(this.view);

@@ -2,6 +2,7 @@ import { redactDeep } from '../access/redact.js';
 import { isLevel, type Level, SEVERITY } from '../model/levels.js';
 import type { CheckFunction, CheckOutcome, CheckResult, CheckReturn } from '../model/result.js';
 import { type Duration, optionalDuration } from '../util/duration.js';
+import { Announcer } from './change-signal.js';
 
 export interface CheckOptions {
   /** A failing critical check fails its group; a failing non-critical one lifts it to warning at most. Default true. */
@@ -77,6 +78,8 @@ export class CheckRunner {
   private readonly hysteresis: Hysteresis;
   /** Counts actual executions of the check function (observability and tests). */
   runs = 0;
+  /** Announces every new result, whoever asked for the run (a document, a probe, the interval). */
+  readonly changes = new Announcer();
 
   constructor(
     private readonly fn: CheckFunction,
@@ -107,6 +110,23 @@ export class CheckRunner {
     return this.run();
   }
 
+  /**
+   * Until when `current()` keeps returning the very result it returns at `now`, new results aside
+   * (those are announced on `changes`): the end of the cache or of the freshness before `stale`.
+   * -Infinity when every call may run the check.
+   */
+  holdsUntil(now: number): number {
+    const latest = this.latest;
+    const { intervalMs, cacheMs, staleAfterMs } = this.options;
+    if (!latest) return Number.NEGATIVE_INFINITY;
+    if (intervalMs > 0) {
+      if (staleAfterMs <= 0) return Number.POSITIVE_INFINITY;
+      // Stale results are new objects on every call: nothing holds once the result is stale.
+      return now - latest.time > staleAfterMs ? Number.NEGATIVE_INFINITY : latest.time + staleAfterMs;
+    }
+    return cacheMs > 0 ? latest.time + cacheMs : Number.NEGATIVE_INFINITY;
+  }
+
   /** Starts background refresh (interval mode). Idempotent. */
   startBackground(): void {
     if (this.options.intervalMs <= 0 || this.timer || this.stopped) return;
@@ -135,6 +155,7 @@ export class CheckRunner {
       this.inflight = this.execute().then((raw) => {
         this.inflight = undefined;
         this.latest = this.hysteresis.apply(raw);
+        this.changes.announce();
         return this.latest;
       });
     }

@@ -2,6 +2,7 @@ import type { AggregateInput, Aggregator } from '../model/aggregate.js';
 import type { Level } from '../model/levels.js';
 import type { CheckResult } from '../model/result.js';
 import { parseDuration } from '../util/duration.js';
+import type { ChangeSignal } from './change-signal.js';
 import type { CheckRunner } from './check-runner.js';
 import type { TreeNode } from './nodes.js';
 import type { Snapshot, SnapshotNode } from './snapshot.js';
@@ -35,6 +36,7 @@ type Slot =
       read: () => unknown;
       required: boolean;
       everyMs: number;
+      changes?: ChangeSignal;
       last?: Fresh;
     }
   | { kind: 'timestamp' };
@@ -43,6 +45,12 @@ type Slot =
  * Turns the tree into snapshots. Leaves are gathered into a flat list of values; when every value
  * is identical to the previous evaluation (cached checks, unchanged providers) the previous
  * snapshot is returned as is, so its rendered bytes stay cached.
+ *
+ * Reading the leaves is skipped altogether while the previous snapshot holds: every leaf either
+ * announces its changes (checks' new results, vitals ticks, the lifecycle) or says until when its
+ * value stays (caches, `every`, staleness, the timestamp's second), none announced anything and
+ * that time has not come. A tree with one leaf that does neither (a plain provider) is read for
+ * every document, as before.
  */
 export class Evaluator {
   private planVersion = -1;
@@ -54,6 +62,13 @@ export class Evaluator {
   private externalEpoch = 0;
   private previousEpoch = -1;
   private overrides: readonly LevelOverride[] = [];
+  /** Bumped by every announced change of a leaf. */
+  private announced = 0;
+  /** The previous snapshot is answered without reading the leaves while `now < holdsUntil`... */
+  private holdsUntil = Number.NEGATIVE_INFINITY;
+  /** ...and nothing was announced since it was taken. */
+  private announcedAtHold = -1;
+  private unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly tree: StatusTree,
@@ -78,6 +93,8 @@ export class Evaluator {
   evaluate(): Snapshot | Promise<Snapshot> {
     if (this.planVersion !== this.tree.version) this.compile();
     const started = this.options.now();
+    if (this.holds(started)) return this.previous!;
+    const announced = this.announced;
     const values = new Array<unknown>(this.slots.length);
     let pending: Promise<void>[] | undefined;
     for (let i = 0; i < this.slots.length; i++) {
@@ -93,8 +110,33 @@ export class Evaluator {
         );
       }
     }
-    if (!pending) return this.finish(values, started);
+    if (!pending) {
+      const snapshot = this.finish(values, started);
+      this.holdsUntil = this.horizon(started);
+      this.announcedAtHold = announced;
+      return snapshot;
+    }
+    this.holdsUntil = Number.NEGATIVE_INFINITY;
     return this.awaitWithDeadline(pending, values, started);
+  }
+
+  private holds(now: number): boolean {
+    return (
+      this.previous !== undefined &&
+      now < this.holdsUntil &&
+      this.announcedAtHold === this.announced &&
+      this.previousEpoch === this.externalEpoch
+    );
+  }
+
+  /** Until when every leaf's value stays what was just read (see the class comment). */
+  private horizon(now: number): number {
+    let until = Number.POSITIVE_INFINITY;
+    for (const slot of this.slots) {
+      until = Math.min(until, slotHorizon(slot, now));
+      if (until === Number.NEGATIVE_INFINITY) break;
+    }
+    return until;
   }
 
   private async awaitWithDeadline(
@@ -205,6 +247,7 @@ export class Evaluator {
             node.options.every === undefined
               ? 0
               : parseDuration(node.options.every, `${node.path.join('.')}: every`),
+          changes: node.leaf.changes,
         });
       }
       if (node.leaf?.kind === 'meta' && node.leaf.meta.type === 'timestamp')
@@ -215,6 +258,46 @@ export class Evaluator {
     this.slots = slots;
     this.planVersion = this.tree.version;
     this.previous = undefined;
+    this.holdsUntil = Number.NEGATIVE_INFINITY;
+    this.listen(slots);
+  }
+
+  /** Subscribes to the change signals of the plan's leaves (and drops the previous plan's). */
+  private listen(slots: readonly Slot[]): void {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    const onChange = () => {
+      this.announced++;
+    };
+    this.unsubscribe = [];
+    for (const slot of slots) {
+      const signal =
+        slot.kind === 'check' ? slot.runner.changes : slot.kind === 'provider' ? slot.changes : undefined;
+      if (signal) this.unsubscribe.push(signal.subscribe(onChange));
+    }
+  }
+
+  /** Stops listening to the leaves' signals (the status is closing). */
+  close(): void {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.unsubscribe = [];
+    this.holdsUntil = Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** Until when one leaf's value stays what it is at `now`, announced changes aside. */
+function slotHorizon(slot: Slot, now: number): number {
+  switch (slot.kind) {
+    case 'check':
+      return slot.runner.holdsUntil(now);
+    case 'timestamp':
+      return (Math.floor(now / 1000) + 1) * 1000;
+    case 'provider': {
+      if (slot.everyMs > 0) {
+        const last = slot.last;
+        return last && !(last.value instanceof Promise) ? last.at + slot.everyMs : Number.NEGATIVE_INFINITY;
+      }
+      return slot.changes?.announcing ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    }
   }
 }
 

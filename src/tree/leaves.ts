@@ -39,6 +39,11 @@ function isReadable(value: unknown): value is StatusReadable {
 export function toLeaf(source: unknown): Leaf {
   if (isMeta(source)) return { kind: 'meta', meta: source.__statuskitMeta };
   if (typeof source === 'function') return { kind: 'provider', read: source as () => unknown };
-  if (isReadable(source)) return { kind: 'provider', read: () => source.readStatus() };
+  if (isReadable(source)) {
+    const changes = source.statusChanges;
+    return changes
+      ? { kind: 'provider', read: () => source.readStatus(), changes }
+      : { kind: 'provider', read: () => source.readStatus() };
+  }
   return { kind: 'value', value: source };
 }

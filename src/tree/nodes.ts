@@ -1,3 +1,4 @@
+import type { ChangeSignal } from './change-signal.js';
 import type { CheckRunner } from './check-runner.js';
 
 /** Values computed when a document is assembled, placed wherever the tree mounts them. */
@@ -14,6 +15,13 @@ export type MetaKind =
 /** Anything with a `readStatus()` method can be mounted: meters, vitals views, custom objects. */
 export interface StatusReadable {
   readStatus(): unknown;
+  /**
+   * Optional: announces every change of what `readStatus()` returns (vitals views while the sampler
+   * runs, the lifecycle). Between two announcements the leaf is not read at all, so a document built
+   * only from announcing leaves, cached checks and values costs the same whatever the tree's size.
+   * Without it, the leaf is read for every document.
+   */
+  readonly statusChanges?: ChangeSignal;
 }
 
 export type Provider = () => unknown;
@@ -21,7 +29,7 @@ export type Provider = () => unknown;
 /** What a leaf of the tree holds. */
 export type Leaf =
   | { kind: 'value'; value: unknown }
-  | { kind: 'provider'; read: Provider }
+  | { kind: 'provider'; read: Provider; changes?: ChangeSignal }
   | { kind: 'meta'; meta: MetaKind };
 
 /** How a node renders its own status when it has a check or is a group that shows one. */

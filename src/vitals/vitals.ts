@@ -1,3 +1,4 @@
+import { Announcer } from '../tree/change-signal.js';
 import type { StatusReadable } from '../tree/nodes.js';
 import type { CgroupFiles } from './cgroup.js';
 import { CpuSampler, type CpuTimesSource, type CpuWindow, defaultCpuTimesSource } from './cpu.js';
@@ -104,6 +105,8 @@ export class Vitals {
   #lastNetwork: NetworkReading | undefined;
   #lastProcess: ProcessInfo | undefined;
   #latest: Sample | undefined;
+  /** Views announce each tick while the sampler runs: documents built from them are not re-read in between. */
+  readonly #changes = new Announcer(() => this.running);
 
   constructor(options: VitalsOptions = {}) {
     this.intervalMs = nonNegative('intervalMs', options.intervalMs ?? 1000, 10);
@@ -135,12 +138,16 @@ export class Vitals {
     this.#latest = undefined; // a sample from before a stop() is no tick of this run
     this.#timer = setInterval(() => this.sample(), this.intervalMs);
     this.#timer.unref();
+    this.#changes.announce();
     return this;
   }
 
   stop(): this {
     if (this.#timer) clearInterval(this.#timer);
+    const wasRunning = this.#timer !== null;
     this.#timer = null;
+    // From now on reads are instantaneous: whoever held a document built from the views reads again.
+    if (wasRunning) this.#changes.announce();
     return this;
   }
 
@@ -170,6 +177,7 @@ export class Vitals {
       network: this.#lastNetwork,
       process: this.#lastProcess,
     });
+    this.#changes.announce();
   }
 
   /** Per-core and total usage over the latest window. */
@@ -289,7 +297,7 @@ export class Vitals {
       throw new Error(`Vitals.view: unknown view "${String(name)}"; known: ${VIEW_NAMES.join(', ')}`);
     }
     const read = (): unknown => this[name]();
-    return { readStatus: read };
+    return { readStatus: read, statusChanges: this.#changes };
   }
 
   /** The sample reads are served from while the sampler runs (the first read takes one); else undefined. */
