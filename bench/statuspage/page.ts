@@ -75,8 +75,8 @@ console.log(`rollups built from the raw samples once (catch-up): ${caughtUp.toFi
 
 const options = resolvePageOptions({});
 const windows = resolveWindows([], now);
-const build = (raw: boolean) => () => {
-  const data = buildPageData({
+const build = (raw: boolean) => async () => {
+  const data = await buildPageData({
     source,
     options,
     targets: names,
@@ -96,11 +96,11 @@ const build = (raw: boolean) => () => {
 // Interleaved rounds: the machine's noise falls on both alike.
 const rollupTimes: number[] = [];
 const rawTimes: number[] = [];
-build(false)();
-build(true)();
+await build(false)();
+await build(true)();
 for (let round = 0; round < ROUNDS; round++) {
-  rollupTimes.push(time(build(false)));
-  rawTimes.push(time(build(true)));
+  rollupTimes.push(await timeAsync(build(false)));
+  rawTimes.push(await timeAsync(build(true)));
 }
 const rollup = median(rollupTimes);
 const raw = median(rawTimes);
