@@ -1,7 +1,9 @@
 /**
  * The status page for 100 targets x 90 days: the page and its JSON built from the daily rollups
  * against the same built from the raw samples (one pass per target over its 90 days), same run,
- * same file; then per request over HTTP, cached and rebuilt. Prints medians and the ratio.
+ * same file; then per request over HTTP, cached and rebuilt. Prints medians and the ratio. Then
+ * the same on a PostgreSQL history (the fleet's store: its day rollups against its raw samples),
+ * when a server answers at STATUSKIT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/test).
  *
  *   node --import tsx bench/statuspage/page.ts [targets=100] [rounds=7]
  */
@@ -19,6 +21,7 @@ import { SqlitePageSource } from '../../src/statuspage/sqlite-source.js';
 import { openDatabase } from '../../src/watch/sqlite.js';
 import { SqliteHistoryStore as HistoryStore } from '../../src/watch/store.js';
 import { median, printTable, verdict } from '../lib.js';
+import { benchPostgres } from './page-pg.js';
 
 const TARGETS = Number(process.argv[2] ?? 100);
 const ROUNDS = Number(process.argv[3] ?? 7);
@@ -153,3 +156,5 @@ verdict(
   `<= 1/5 of a rebuild (${rebuilt.toFixed(0)} ms)`,
   median(cachedHtml) * 5 <= rebuilt,
 );
+
+await benchPostgres({ names, now, rounds: ROUNDS, every: EVERY });

@@ -4,6 +4,7 @@
  * (there is none in the source to begin with, and the texts come from the config).
  */
 import { LEVELS, type Level, SEVERITY } from '../model/levels.js';
+import { mapLimited } from '../util/map-limited.js';
 import { type PageMaintenance, pageMaintenance, type ResolvedWindows } from './maintenance.js';
 import { type PageOptions, publicTarget } from './options.js';
 import { DAY_MS, dayStart, HOUR_MS } from './rollup.js';
@@ -110,13 +111,18 @@ export function shownTargets(options: PageOptions, watched: readonly string[]): 
   return watched.filter((id) => !options.hidden.has(id));
 }
 
-/** Every target's reads are started together: a PostgreSQL source answers them in parallel. */
+/**
+ * Targets are read a few at a time: a PostgreSQL source answers them in parallel on its pool's
+ * connections (more at once would only queue there); a SQLite source answers each at once.
+ */
+const TARGETS_AT_ONCE = 4;
+
 export async function buildPageData(inputs: ModelInputs): Promise<PageData> {
   const { source, options, now } = inputs;
   const shown = shownTargets(options, inputs.targets);
   const states = await source.current();
   const build = (id: string) => pageTarget(inputs, id, states.get(id)?.level, states.get(id)?.since);
-  const built = await Promise.all(shown.map(build));
+  const built = await mapLimited(shown, TARGETS_AT_ONCE, build);
   const byId = new Map(shown.map((id, i) => [id, built[i]!]));
   const grouped = new Set<string>();
   const groups: PageData['groups'] = options.groups.map((group) => ({

@@ -115,6 +115,12 @@ export class StatusPage {
     try {
       this.cache = await entry;
       return this.cache;
+    } catch (error) {
+      // The source is away (a database restarting): the last page is better than none, and it is
+      // tried again after CACHE_MS rather than at every request.
+      if (!this.cache) throw error;
+      this.cache.at = now;
+      return this.cache;
     } finally {
       if (this.building?.entry === entry) this.building = undefined;
     }
