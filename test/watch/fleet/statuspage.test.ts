@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withService } from '../../checks/support.js';
+import { launchChromium } from '../../dashboard/harness.js';
 import { until } from '../../support/wait.js';
 import { assertBuilt, configFile, type RunningWatch, run, startWatch } from '../spawn-watch.js';
 import { flippableTargets, freshSchema, type Schema } from './support.js';
@@ -41,6 +42,7 @@ pgDescribe('the status page on a fleet of two watchers', () => {
         '  lease: 2000ms',
         'statusPage:',
         '  title: Fleet status',
+        '  refresh: 300ms',
         '  targets:',
         '    t0: { name: Checkout }',
         '    t1: { name: Search }',
@@ -162,5 +164,32 @@ pgDescribe('the status page on a fleet of two watchers', () => {
     expect((await schema.pool.query('SELECT count(*)::int AS n FROM incident_updates')).rows[0].n).toBe(
       before,
     );
+  });
+
+  it('renders in Chromium from the PostgreSQL history, with and without JavaScript', async () => {
+    const browser = await launchChromium();
+    try {
+      for (const javaScriptEnabled of [true, false]) {
+        const context = await browser.newContext({ javaScriptEnabled });
+        const page = await context.newPage();
+        await page.goto(pages[1]!);
+        if (javaScriptEnabled)
+          await expect.poll(() => page.getAttribute('#page', 'data-live')).not.toBeNull();
+        expect(await page.locator('.target').count()).toBe(2);
+        const bars = await page
+          .locator('.bar')
+          .evaluateAll((lists) => lists.map((list) => list.children.length));
+        expect(bars).toEqual([90, 90]);
+        // Today's bar: t0's outage of the test before, in words.
+        const today = page.locator('#target-t0 .bar li').nth(89);
+        expect(await today.getAttribute('class')).toContain('level-critical');
+        expect(await page.locator('#history-list .incident').allTextContents()).toEqual(
+          expect.arrayContaining([expect.stringContaining('Checkout is unavailable')]),
+        );
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });
