@@ -5,18 +5,11 @@
  * samples, then per HTTP request cached and rebuilt. The schema is dropped at the end.
  */
 import pg from 'pg';
-import { createStatus } from '../../src/status.js';
-import { renderPage } from '../../src/statuspage/html.js';
-import { resolveWindows } from '../../src/statuspage/maintenance.js';
-import { buildPageData } from '../../src/statuspage/model.js';
-import { resolvePageOptions } from '../../src/statuspage/options.js';
-import { StatusPage } from '../../src/statuspage/page.js';
 import { PgPageSource } from '../../src/statuspage/pg-source.js';
-import { statusPageRoute } from '../../src/statuspage/routes.js';
 import type { DayRollup } from '../../src/statuspage/source.js';
 import { availability, type LevelSample } from '../../src/watch/availability.js';
 import { PgHistoryStore } from '../../src/watch/postgres/store.js';
-import { median, printTable, verdict } from '../lib.js';
+import { benchPage, timeAsync } from './measure.js';
 
 const DAY = 86_400_000;
 const BASE_URL = process.env.STATUSKIT_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -26,12 +19,6 @@ interface Setup {
   now: number;
   rounds: number;
   every: number;
-}
-
-async function timeAsync(action: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await action();
-  return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 /** Samples, the day rollups and the targets' rows, by the server (the same levels as page.ts). */
@@ -101,85 +88,20 @@ export async function benchPostgres(setup: Setup): Promise<void> {
       console.log(`\nPostgreSQL samples: ${(await generate(admin, setup)).toLocaleString('en')}`),
     );
     console.log(`generated in ${generatedIn.toFixed(0)} ms`);
-    const { names, now, rounds } = setup;
     const source = new PgPageSource(store);
-    const options = resolvePageOptions({});
-    const windows = resolveWindows([], now);
-    const build = (raw: boolean) => async () => {
-      const data = await buildPageData({
+    try {
+      await benchPage({
+        label: 'PostgreSQL: ',
         source,
-        options,
-        targets: names,
-        windows,
-        now,
-        ...(raw
-          ? { daily: (t: string, a: number, b: number, n: number) => rawDaily(store, t, a, b, n) }
-          : {}),
+        names: setup.names,
+        now: setup.now,
+        rounds: setup.rounds,
+        // The raw baseline reads the days from the samples; response times are from samples in both.
+        raw: { daily: (t, a, b, n) => rawDaily(store, t, a, b, n) },
       });
-      JSON.stringify(data);
-      renderPage(data, { path: options.path, days: 90, refreshMs: options.refreshMs });
-    };
-    const rollupTimes: number[] = [];
-    const rawTimes: number[] = [];
-    await build(false)();
-    await build(true)();
-    for (let round = 0; round < rounds; round++) {
-      rollupTimes.push(await timeAsync(build(false)));
-      rawTimes.push(await timeAsync(build(true)));
+    } finally {
+      source.close();
     }
-    const rollup = median(rollupTimes);
-    const raw = median(rawTimes);
-
-    const page = new StatusPage({ source, options, targets: () => names });
-    await source.start((transition) => page.follow(transition), now);
-    const status = createStatus({});
-    status.addRoute(statusPageRoute(page, source));
-    const server = await status.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${server.port}${options.path}`;
-    const get = (path: string) => async () => {
-      const response = await fetch(`${base}${path}`);
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
-    };
-    await get('')();
-    const cachedHtml: number[] = [];
-    const cachedJson: number[] = [];
-    const rebuiltHtml: number[] = [];
-    for (let round = 0; round < 30; round++) {
-      cachedHtml.push(await timeAsync(get('')));
-      cachedJson.push(await timeAsync(get('/api/status.json')));
-    }
-    for (let round = 0; round < rounds; round++) {
-      page.invalidate();
-      rebuiltHtml.push(await timeAsync(get('')));
-    }
-    source.close();
-    await status.close();
-
-    printTable(`PostgreSQL: page + JSON, ${names.length} targets x 90 days (median of ${rounds})`, [
-      ['built from', 'ms per build', 'ratio'],
-      ['raw samples', raw.toFixed(1), '1.00x'],
-      ['day rollups', rollup.toFixed(1), `${(raw / rollup).toFixed(1)}x faster`],
-    ]);
-    printTable('PostgreSQL: per HTTP request (median)', [
-      ['request', 'ms'],
-      ['GET page, cached', median(cachedHtml).toFixed(2)],
-      ['GET api/status.json, cached', median(cachedJson).toFixed(2)],
-      ['GET page, rebuilt from rollups', median(rebuiltHtml).toFixed(1)],
-    ]);
-    verdict(
-      'PostgreSQL rollups against raw samples',
-      `${(raw / rollup).toFixed(1)}x`,
-      '>= 5x',
-      raw / rollup >= 5,
-    );
-    const rebuilt = median(rebuiltHtml);
-    verdict(
-      'PostgreSQL cached page per request',
-      `${median(cachedHtml).toFixed(2)} ms`,
-      `<= 1/5 of a rebuild (${rebuilt.toFixed(0)} ms)`,
-      median(cachedHtml) * 5 <= rebuilt,
-    );
   } finally {
     await store.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
