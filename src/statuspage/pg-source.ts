@@ -69,6 +69,9 @@ export class PgPageSource implements StatusPageSource {
   /** Transitions already followed, by id, with their time (forgotten past the lookback). */
   private readonly followed = new Map<number, number>();
   private highestFollowed = 0;
+  private followedOnce = false;
+  /** The largest transition id at the last version read. */
+  private latestTransition = 0;
   /** The last error of a poll, if any (the next poll tries again). */
   lastError: string | undefined;
 
@@ -241,6 +244,7 @@ export class PgPageSource implements StatusPageSource {
       `SELECT (SELECT coalesce(max(id), 0) FROM transitions) AS t,
               (SELECT coalesce(max(id), 0) FROM incident_updates) AS u`,
     );
+    this.latestTransition = Number(rows[0].t);
     const fingerprint = `${rows[0].t}|${rows[0].u}`;
     if (fingerprint !== this.fingerprint) {
       this.fingerprint = fingerprint;
@@ -249,10 +253,14 @@ export class PgPageSource implements StatusPageSource {
   }
 
   private async followNew(listener: TransitionListener, since: number): Promise<void> {
+    // The first poll follows what happened since `since` only (older transitions are history);
+    // later ones everything newer than what was followed, and the lookback.
+    const first = !this.followedOnce;
+    const latest = this.latestTransition;
     const { rows } = await this.pool.query(
       `SELECT id, time, target, from_level, to_level FROM transitions
-        WHERE id > $1 OR time >= $2 ORDER BY time, id LIMIT 10000`,
-      [this.highestFollowed, since],
+        WHERE ${first ? '' : 'id > $2 OR'} time >= $1 ORDER BY time, id LIMIT 10000`,
+      first ? [since] : [since, this.highestFollowed],
     );
     for (const row of rows) {
       const id = Number(row.id);
@@ -268,6 +276,8 @@ export class PgPageSource implements StatusPageSource {
       this.followed.set(id, transition.time);
       this.highestFollowed = Math.max(this.highestFollowed, id);
     }
+    if (first) this.highestFollowed = Math.max(this.highestFollowed, latest);
+    this.followedOnce = true;
     for (const [id, time] of this.followed) if (time < since - FOLLOW_LOOKBACK_MS) this.followed.delete(id);
   }
 

@@ -23,8 +23,12 @@ const SECRET = 'hunter2-secret';
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const now = Date.now();
 const today = dayStart(now);
-/** api is down from 02:00 to 05:00 (3 h) ten days ago; db in maintenance all of twenty days ago. */
+/**
+ * api is down from 02:00 to 05:00 (3 h) ten days ago, and an hour eighteen days ago (older than
+ * the 14 days whose transitions open incidents); db in maintenance all of twenty days ago.
+ */
 const outageDay = today - 10 * DAY;
+const oldOutage = today - 18 * DAY + 7 * HOUR;
 const maintenanceDay = today - 20 * DAY;
 const targets = [
   {
@@ -32,7 +36,9 @@ const targets = [
     url: `http://svc:${SECRET}@10.0.0.1/health`,
     message: `connect failed: ${SECRET}`,
     levelAt: (t: number) =>
-      t >= outageDay + 2 * HOUR && t < outageDay + 5 * HOUR ? ('critical' as const) : ('ok' as const),
+      (t >= outageDay + 2 * HOUR && t < outageDay + 5 * HOUR) || t === oldOutage
+        ? ('critical' as const)
+        : ('ok' as const),
   },
   {
     name: 'db',
@@ -89,6 +95,7 @@ pgDescribe('status page on a PostgreSQL history', () => {
     const day = (offset: number) => api.days[89 - offset];
     expect(day(10)).toMatchObject({ level: 'critical', downMs: 3 * HOUR, okMs: 21 * HOUR });
     expect(day(11)).toMatchObject({ level: 'ok', observedMs: 24 * HOUR, uptime: 1 });
+    expect(day(18)).toMatchObject({ level: 'critical', downMs: HOUR });
     // Before the history began: no data, not an outage.
     expect(api.days[0]).toMatchObject({ level: 'nodata', observedMs: 0 });
     const db = await pageTarget('db');
@@ -96,7 +103,7 @@ pgDescribe('status page on a PostgreSQL history', () => {
     // Maintenance counts for nobody: 100 % over the window despite a whole day of it.
     expect(db.uptime.days30).toBe(1);
     const observed = api.days.reduce((sum: number, d: { observedMs: number }) => sum + d.observedMs, 0);
-    expect(api.uptime.days30).toBeCloseTo(1 - (3 * HOUR) / observed, 9);
+    expect(api.uptime.days30).toBeCloseTo(1 - (4 * HOUR) / observed, 9);
     // The last 24 h of response times, by hour, from the samples.
     expect(api.responseTime.hours.length).toBeGreaterThanOrEqual(22);
     expect(api.responseTime.meanMs).toBeGreaterThanOrEqual(30);
@@ -110,6 +117,9 @@ pgDescribe('status page on a PostgreSQL history', () => {
       { title: 'Public API is unavailable', automatic: true, status: 'resolved', targets: [{ id: 'api' }] },
     ]);
     expect(recent[0].updates.map((u: { status: string }) => u.status)).toEqual(['investigating', 'resolved']);
+    // The outage of eighteen days ago is history: no incident of its own.
+    const { rows } = await schema.pool.query('SELECT opened_at FROM incidents WHERE automatic');
+    expect(rows.map((row) => Number(row.opened_at))).toEqual([outageDay + 2 * HOUR]);
   });
 
   it('shows nothing secret in the JSON, the HTML, the feeds or the badges', async () => {
