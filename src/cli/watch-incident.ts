@@ -1,13 +1,13 @@
 /**
  * `statuskit watch incident list|add|update|resolve`: the status page's incidents, written either
- * straight into the watch history (`--history FILE`, or the `--config` file's history; a running
- * page sees them at its next request) or through the page's admin endpoint (`--url PAGE_URL
+ * straight into the watch history (`--history FILE` or `--history postgres://…`, or the `--config`
+ * file's history; a running page sees them at its next request, a fleet's pages within a poll) or through the page's admin endpoint (`--url PAGE_URL
  * --api-key KEY`). Both paths check a request with the same schemas, so they refuse the same input.
  */
 import type { z } from 'zod';
 import type { ConfigProblem } from '../config/errors.js';
 import { newIncidentBody, problemsOf, resolveBody, updateBody } from '../statuspage/admin.js';
-import type { Incident } from '../statuspage/source.js';
+import type { Incident, StatusPageSource } from '../statuspage/source.js';
 import { HistoryUnavailableError } from '../watch/sqlite.js';
 import { type CommandContext, type OptionSpec, UsageError } from './context.js';
 
@@ -53,10 +53,8 @@ export async function incidentCommand(ctx: CommandContext): Promise<number> {
     file = history;
   }
   if (file === undefined)
-    throw new UsageError('watch incident: --history FILE, --config FILE or --url PAGE_URL is required');
-  if (/^postgres(ql)?:\/\//i.test(file))
     throw new UsageError(
-      'watch incident: with a PostgreSQL history the page keeps incidents in the running watcher: use --url PAGE_URL',
+      'watch incident: --history FILE|postgres://…, --config FILE or --url PAGE_URL is required',
     );
   return viaHistory(ctx, request, file, values.json === true);
 }
@@ -101,36 +99,59 @@ function asFlag(problem: string): string {
   );
 }
 
+/** The page's incidents in the history itself: its SQLite file, or the fleet's PostgreSQL database. */
+interface OpenedSource {
+  source: StatusPageSource;
+  close(): Promise<void>;
+}
+
+async function openSource(ctx: CommandContext, file: string): Promise<OpenedSource | undefined> {
+  if (/^postgres(ql)?:\/\//i.test(file)) {
+    const [{ PgHistoryStore }, { PgPageSource }] = await Promise.all([
+      import('../watch/postgres/store.js'),
+      import('../statuspage/pg-source.js'),
+    ]);
+    // Opened as the watcher opens it (migrated): the incident tables may be newer than the history.
+    const store = await PgHistoryStore.open(file, { log: ctx.log });
+    const source = new PgPageSource(store);
+    return { source, close: () => store.close() };
+  }
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(file)) {
+    ctx.stderr(`statuskit watch incident: no history at ${file}\n`);
+    return undefined;
+  }
+  const { SqlitePageSource } = await import('../statuspage/sqlite-source.js');
+  const source = SqlitePageSource.open(file);
+  return { source, close: async () => source.close() };
+}
+
 async function viaHistory(
   ctx: CommandContext,
   request: Request,
   file: string,
   json: boolean,
 ): Promise<number> {
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(file)) {
-    ctx.stderr(`statuskit watch incident: no history at ${file}\n`);
-    return 1;
-  }
-  let source: import('../statuspage/sqlite-source.js').SqlitePageSource | undefined;
+  let opened: OpenedSource | undefined;
   try {
-    const { SqlitePageSource } = await import('../statuspage/sqlite-source.js');
-    source = SqlitePageSource.open(file);
+    opened = await openSource(ctx, file);
+    if (!opened) return 1;
+    const { source } = opened;
     const now = Date.now();
     const body = request.body ?? {};
     if (request.action === 'list') {
-      print(ctx, source.incidents({ limit: 100 }), json);
+      print(ctx, await source.incidents({ limit: 100 }), json);
       return 0;
     }
     if (request.action === 'add') {
-      const known = source.current();
+      const known = await source.current();
       const targets = (body.targets as string[] | undefined) ?? [];
       const unknown = targets.filter((name) => !known.has(name));
       if (unknown.length > 0)
         throw new UsageError(
           `--target: the history knows no target ${unknown.map((n) => `"${n}"`).join(', ')}`,
         );
-      const incident = source.openIncident({
+      const incident = await source.openIncident({
         title: body.title as string,
         message: body.message as string,
         targets,
@@ -141,7 +162,7 @@ async function viaHistory(
       print(ctx, [incident], json, 'opened');
       return 0;
     }
-    const existing = source.incident(request.id!);
+    const existing = await source.incident(request.id!);
     if (!existing) {
       ctx.stderr(`statuskit watch incident: no incident ${request.id} in ${file}\n`);
       return 1;
@@ -160,7 +181,7 @@ async function viaHistory(
         : { ...(body as { message: string; status?: Incident['status'] }), at: now };
     print(
       ctx,
-      [source.addUpdate(request.id!, update)!],
+      [(await source.addUpdate(request.id!, update))!],
       json,
       request.action === 'resolve' ? 'resolved' : 'updated',
     );
@@ -170,7 +191,7 @@ async function viaHistory(
     ctx.stderr(`statuskit watch incident: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    source?.close();
+    await opened?.close();
   }
 }
 

@@ -168,6 +168,7 @@ async function watchTargets(
     return await runUntilSignal(ctx, watcher, plan, file === undefined ? undefined : { file, cli }, {
       shown: store?.file,
       member,
+      store,
     });
   } finally {
     await store?.close();
@@ -197,31 +198,23 @@ async function fleetRuntime(
   return new FleetRuntime(store as PgHistoryStore, watcher, ctx.log, settings, plan.hooks);
 }
 
-/** The page's tables live in a SQLite history; beside a PostgreSQL one they are kept in memory. */
-function pageHistory(ctx: CommandContext, history: string | undefined): boolean {
-  if (!history) return false;
-  if (!isPostgresUrl(history)) return true;
-  ctx.log.warn(
-    'statusPage: with a PostgreSQL history the page keeps its figures in memory (rebuilt at start)',
-  );
-  return false;
-}
-
 async function runUntilSignal(
   ctx: CommandContext,
   watcher: Watcher,
   plan: WatchPlan,
   reloadFrom: { file: string; cli: CommandLineSettings } | undefined,
-  history: { shown?: string; member?: FleetRuntime },
+  history: { shown?: string; member?: FleetRuntime; store?: HistoryStore },
 ): Promise<number> {
   const { member } = history;
   let server: WatchServer | undefined;
   if (plan.serve) {
     try {
       const { serveWatcher } = await import('../watch/status-server.js');
+      // A SQLite history holds the page's own tables; a PostgreSQL one is read through its store.
       const page = plan.statusPage && {
         config: plan.statusPage,
-        ...(pageHistory(ctx, plan.history) ? { history: plan.history } : {}),
+        ...(plan.history ? { history: plan.history } : {}),
+        ...(history.store ? { store: history.store } : {}),
         windows: plan.windows.configured,
       };
       server = await serveWatcher(watcher, plan.serve, { ...member?.serveExtras(), statusPage: page });

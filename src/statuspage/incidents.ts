@@ -30,29 +30,42 @@ export function incidentActions(
           status: 'investigating',
           message: target.message ?? `${target.name} is not working as expected. We are investigating.`,
           automatic: true,
+          ...(transition.id === undefined ? {} : { transitionId: transition.id }),
           at: transition.time,
         },
       },
     ];
   }
   if (transition.to === 'ok') {
-    return mine.map((incident) => ({
-      kind: 'resolve',
-      id: incident.id,
-      update: { status: 'resolved', message: `${target.name} has recovered.`, at: transition.time },
-    }));
+    // A recovery followed late (a fleet member catching up) never closes a later outage's incident.
+    return mine
+      .filter((incident) => incident.openedAt <= transition.time)
+      .map((incident) => ({
+        kind: 'resolve',
+        id: incident.id,
+        update: {
+          status: 'resolved',
+          message: `${target.name} has recovered.`,
+          ...(transition.id === undefined ? {} : { transitionId: transition.id }),
+          at: transition.time,
+        },
+      }));
   }
   return [];
 }
 
-export function followTransition(
+/**
+ * Applies the decision. Several fleet members may follow the same transition: the source writes an
+ * action carrying a transition id once (a unique key), so the race costs nothing but a no-op.
+ */
+export async function followTransition(
   source: StatusPageSource,
   transition: PageTransition,
   target: PublicTarget,
-): void {
-  const open = source.incidents({ openOnly: true });
+): Promise<void> {
+  const open = await source.incidents({ openOnly: true });
   for (const action of incidentActions(open, transition, target)) {
-    if (action.kind === 'open') source.openIncident(action.incident);
-    else if (action.kind === 'resolve') source.addUpdate(action.id, action.update);
+    if (action.kind === 'open') await source.openIncident(action.incident);
+    else if (action.kind === 'resolve') await source.addUpdate(action.id, action.update);
   }
 }

@@ -7,6 +7,7 @@ export { API_VERSION, buildPageData, type PageData } from './model.js';
 export { type MountedStatusPage, mountStatusPage, type StatusPageMountOptions } from './mount.js';
 export { type PageOptions, resolvePageOptions } from './options.js';
 export { StatusPage } from './page.js';
+export { PgPageSource } from './pg-source.js';
 export { statusPageRoute } from './routes.js';
 export type * from './source.js';
 export { SqlitePageSource } from './sqlite-source.js';

@@ -4,6 +4,7 @@
  * (there is none in the source to begin with, and the texts come from the config).
  */
 import { LEVELS, type Level, SEVERITY } from '../model/levels.js';
+import { mapLimited } from '../util/map-limited.js';
 import { type PageMaintenance, pageMaintenance, type ResolvedWindows } from './maintenance.js';
 import { type PageOptions, publicTarget } from './options.js';
 import { DAY_MS, dayStart, HOUR_MS } from './rollup.js';
@@ -102,7 +103,7 @@ export interface ModelInputs {
   windows: ResolvedWindows;
   now: number;
   /** Days computed another way (the benchmark's raw baseline); default the source's rollups. */
-  daily?: (target: string, fromDay: number, toDay: number, now: number) => DayRollup[];
+  daily?: StatusPageSource['daily'];
   responseTimes?: StatusPageSource['responseTimes'];
 }
 
@@ -110,12 +111,19 @@ export function shownTargets(options: PageOptions, watched: readonly string[]): 
   return watched.filter((id) => !options.hidden.has(id));
 }
 
-export function buildPageData(inputs: ModelInputs): PageData {
+/**
+ * Targets are read a few at a time: a PostgreSQL source answers them in parallel on its pool's
+ * connections (more at once would only queue there); a SQLite source answers each at once.
+ */
+const TARGETS_AT_ONCE = 4;
+
+export async function buildPageData(inputs: ModelInputs): Promise<PageData> {
   const { source, options, now } = inputs;
   const shown = shownTargets(options, inputs.targets);
-  const states = source.current();
+  const states = await source.current();
   const build = (id: string) => pageTarget(inputs, id, states.get(id)?.level, states.get(id)?.since);
-  const byId = new Map(shown.map((id) => [id, build(id)]));
+  const built = await mapLimited(shown, TARGETS_AT_ONCE, build);
+  const byId = new Map(shown.map((id, i) => [id, built[i]!]));
   const grouped = new Set<string>();
   const groups: PageData['groups'] = options.groups.map((group) => ({
     name: group.name,
@@ -136,11 +144,12 @@ export function buildPageData(inputs: ModelInputs): PageData {
   );
   const visible = new Set(shown);
   const toPublic = (incident: Incident) => publicIncident(inputs, incident, visible);
-  const open = source.incidents({ openOnly: true }).map(toPublic);
-  const recent = source
-    .incidents({ since: now - RECENT_MS, limit: 50 })
-    .filter((incident) => incident.resolvedAt !== undefined)
-    .map(toPublic);
+  const [openIncidents, recentIncidents] = await Promise.all([
+    source.incidents({ openOnly: true }),
+    source.incidents({ since: now - RECENT_MS, limit: 50 }),
+  ]);
+  const open = openIncidents.map(toPublic);
+  const recent = recentIncidents.filter((incident) => incident.resolvedAt !== undefined).map(toPublic);
   const maintenance = pageMaintenance(inputs.windows, states, shown, now).map((item) =>
     publicMaintenance(inputs, item),
   );
@@ -159,18 +168,22 @@ export function buildPageData(inputs: ModelInputs): PageData {
   };
 }
 
-function pageTarget(
+async function pageTarget(
   inputs: ModelInputs,
   id: string,
   level: Level | undefined,
   since: number | undefined,
-): PageTarget {
+): Promise<PageTarget> {
   const { source, options, now } = inputs;
   const facts = publicTarget(options, id);
   const today = dayStart(now);
   const daily = inputs.daily ?? ((t, a, b, n) => source.daily(t, a, b, n));
-  const days = daily(id, today - (MAX_DAYS - 1) * DAY_MS, today, now).map(pageDay);
-  const hours = (inputs.responseTimes ?? ((t, s) => source.responseTimes(t, s)))(id, now - 24 * HOUR_MS);
+  const times = inputs.responseTimes ?? ((t, s) => source.responseTimes(t, s));
+  const [rollups, hours] = await Promise.all([
+    daily(id, today - (MAX_DAYS - 1) * DAY_MS, today, now),
+    times(id, now - 24 * HOUR_MS),
+  ]);
+  const days = rollups.map(pageDay);
   const count = hours.reduce((sum, hour) => sum + hour.count, 0);
   const current = level ?? 'unknown';
   return {

@@ -42,6 +42,7 @@ export class StatusPage {
   private readonly now: () => number;
   private readonly windows: ResolvedWindows;
   private cache: CacheEntry | undefined;
+  private building: { key: string; entry: Promise<CacheEntry> } | undefined;
   /** How many times the data was built (tests check the cache with it). */
   builds = 0;
 
@@ -58,31 +59,31 @@ export class StatusPage {
   }
 
   /** A transition the page learnt of: incidents follow it (for a target on the page). */
-  follow(transition: PageTransition): void {
+  async follow(transition: PageTransition): Promise<void> {
     if (!this.options.autoIncidents || !this.shown().includes(transition.target)) return;
-    followTransition(this.source, transition, publicTarget(this.options, transition.target));
+    await followTransition(this.source, transition, publicTarget(this.options, transition.target));
   }
 
-  data(): PageData {
-    return this.entry().data;
+  async data(): Promise<PageData> {
+    return (await this.entry()).data;
   }
 
   /** The page data as JSON text, with its ETag. */
-  json(): Rendered {
+  json(): Promise<Rendered> {
     return this.render('json', (data) => JSON.stringify(data));
   }
 
-  html(days: BarDays): Rendered {
+  html(days: BarDays): Promise<Rendered> {
     return this.render(`html:${days}`, (data) =>
       renderPage(data, { path: this.options.path, days, refreshMs: this.options.refreshMs }),
     );
   }
 
-  rss(pageUrl: string): Rendered {
+  rss(pageUrl: string): Promise<Rendered> {
     return this.render(`rss:${pageUrl}`, (data) => renderRss(data, pageUrl));
   }
 
-  atom(pageUrl: string): Rendered {
+  atom(pageUrl: string): Promise<Rendered> {
     return this.render(`atom:${pageUrl}`, (data) => renderAtom(data, pageUrl));
   }
 
@@ -91,8 +92,8 @@ export class StatusPage {
     this.cache = undefined;
   }
 
-  private render(kind: string, make: (data: PageData) => string): Rendered {
-    const entry = this.entry();
+  private async render(kind: string, make: (data: PageData) => string): Promise<Rendered> {
+    const entry = await this.entry();
     let rendered = entry.rendered.get(kind);
     if (!rendered) {
       const body = make(entry.data);
@@ -103,19 +104,37 @@ export class StatusPage {
     return rendered;
   }
 
-  private entry(): CacheEntry {
+  private async entry(): Promise<CacheEntry> {
     const now = this.now();
     const key = `${this.source.version()}|${this.deps.targets().join(',')}`;
     if (this.cache && this.cache.key === key && now - this.cache.at < CACHE_MS) return this.cache;
+    // Requests arriving while the data is read wait for that one build rather than start their own.
+    if (this.building?.key === key) return this.building.entry;
+    const entry = this.build(key, now);
+    this.building = { key, entry };
+    try {
+      this.cache = await entry;
+      return this.cache;
+    } catch (error) {
+      // The source is away (a database restarting): the last page is better than none, and it is
+      // tried again after CACHE_MS rather than at every request.
+      if (!this.cache) throw error;
+      this.cache.at = now;
+      return this.cache;
+    } finally {
+      if (this.building?.entry === entry) this.building = undefined;
+    }
+  }
+
+  private async build(key: string, now: number): Promise<CacheEntry> {
     this.builds += 1;
-    const data = buildPageData({
+    const data = await buildPageData({
       source: this.source,
       options: this.options,
       targets: this.deps.targets(),
       windows: this.windows,
       now,
     });
-    this.cache = { key, at: now, data, rendered: new Map() };
-    return this.cache;
+    return { key, at: now, data, rendered: new Map() };
   }
 }

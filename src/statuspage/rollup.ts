@@ -55,3 +55,26 @@ export function gapOf(day: number, observedMs: number, firstSeen: number | undef
   const to = Math.min(day + DAY_MS, now);
   return Math.max(0, to - from - observedMs);
 }
+
+/** Polls grouped by the hour they were made in: count, mean and max of their round trips. */
+export function hourlyTimes(
+  polls: Iterable<{ time: number; durationMs: number }>,
+): { hour: number; count: number; meanMs: number; maxMs: number }[] {
+  const hours = new Map<number, { count: number; sum: number; max: number }>();
+  for (const poll of polls) {
+    const hour = hourStart(poll.time);
+    const row = hours.get(hour) ?? { count: 0, sum: 0, max: 0 };
+    row.count += 1;
+    row.sum += poll.durationMs;
+    row.max = Math.max(row.max, poll.durationMs);
+    hours.set(hour, row);
+  }
+  return [...hours]
+    .sort(([a], [b]) => a - b)
+    .map(([hour, times]) => ({
+      hour,
+      count: times.count,
+      meanMs: Math.round(times.sum / times.count),
+      maxMs: Math.round(times.max),
+    }));
+}

@@ -47,7 +47,7 @@ export function statusPageRoute(
       }
       if (method !== 'GET' && method !== 'HEAD')
         return refuse(405, 'method_not_allowed', 'this path answers GET', 'GET, HEAD');
-      const response = readRoute(context, rest, page, source);
+      const response = await readRoute(context, rest, page, source);
       return method === 'HEAD' ? withoutBody(response) : response;
     } catch (error) {
       if (error instanceof BodyError) return refuse(error.status, 'bad_request', error.message);
@@ -56,49 +56,50 @@ export function statusPageRoute(
   };
 }
 
-function readRoute(
+async function readRoute(
   context: RequestContext,
   rest: string,
   page: StatusPage,
   source: StatusPageSource,
-): StatusResponse {
+): Promise<StatusResponse> {
   if (rest === '' || rest === '/') {
     const days = barDays(context.params.get('days'), page.options.days);
     if (days === undefined) return refuse(400, 'bad_request', 'days must be 30, 60 or 90');
-    return conditional(context, page.html(days), 'text/html', 'no-cache');
+    return conditional(context, await page.html(days), 'text/html', 'no-cache');
   }
   if (rest === '/page.css') return asset(PAGE_CSS, 'text/css');
   if (rest === '/page.js') return asset(PAGE_JS, 'text/javascript');
-  if (rest === '/api/status.json') return conditional(context, page.json(), 'application/json', 'no-cache');
+  if (rest === '/api/status.json')
+    return conditional(context, await page.json(), 'application/json', 'no-cache');
   if (rest === '/feed.rss')
     return conditional(
       context,
-      page.rss(pageUrl(context, page.options)),
+      await page.rss(pageUrl(context, page.options)),
       'application/rss+xml',
       SHARED_CACHE,
     );
   if (rest === '/feed.atom')
     return conditional(
       context,
-      page.atom(pageUrl(context, page.options)),
+      await page.atom(pageUrl(context, page.options)),
       'application/atom+xml',
       SHARED_CACHE,
     );
   if (rest === '/api/incidents') {
-    const { open, recent } = page.data().incidents;
+    const { open, recent } = (await page.data()).incidents;
     return json(200, { open, recent }, false);
   }
   const incident = /^\/api\/incidents\/([^/]+)$/.exec(rest);
   if (incident) {
-    const data = page.data();
+    const data = await page.data();
     const id = incidentId(incident[1]!);
     const found = [...data.incidents.open, ...data.incidents.recent].find((item) => item.id === id);
-    if (id === undefined || !found || !source.incident(id))
+    if (id === undefined || !found || !(await source.incident(id)))
       return refuse(404, 'not_found', 'no such incident on the page');
     return json(200, found, false);
   }
   const badge = /^\/badge\/([^/]+)\/(status|uptime|response)\.svg$/.exec(rest);
-  if (badge) return badgeRoute(context, page.data(), decodeSegment(badge[1]!), badge[2]!);
+  if (badge) return badgeRoute(context, await page.data(), decodeSegment(badge[1]!), badge[2]!);
   return refuse(404, 'not_found', `nothing at ${page.options.path}${rest}`);
 }
 
@@ -159,7 +160,7 @@ async function adminRoute(
     const shown = new Set(page.shown());
     const unknown = (parsed.data.targets ?? []).filter((target) => !shown.has(target));
     if (unknown.length > 0) return invalid(unknown.map((name) => `targets: no target "${name}" on the page`));
-    const incident = source.openIncident({
+    const incident = await source.openIncident({
       title: parsed.data.title,
       message: parsed.data.message,
       targets: parsed.data.targets ?? [],
@@ -177,18 +178,18 @@ async function adminRoute(
       'not_found',
       'POST to /api/incidents, /api/incidents/ID/updates or /api/incidents/ID/resolve',
     );
-  if (id === undefined || !source.incident(id)) return refuse(404, 'not_found', 'no such incident');
+  const existing = id === undefined ? undefined : await source.incident(id);
+  if (id === undefined || !existing) return refuse(404, 'not_found', 'no such incident');
   if (match[2] === 'updates') {
     const parsed = updateBody.safeParse(body);
     if (!parsed.success) return invalid(problemsOf(parsed.error));
-    const incident = source.addUpdate(id, { ...parsed.data, at: now() });
+    const incident = await source.addUpdate(id, { ...parsed.data, at: now() });
     return json(200, publicOf(incident!), false);
   }
   const parsed = resolveBody.safeParse(body ?? {});
   if (!parsed.success) return invalid(problemsOf(parsed.error));
-  if (source.incident(id)!.status === 'resolved')
-    return refuse(409, 'conflict', 'the incident is already resolved');
-  const incident = source.addUpdate(id, {
+  if (existing.status === 'resolved') return refuse(409, 'conflict', 'the incident is already resolved');
+  const incident = await source.addUpdate(id, {
     status: 'resolved',
     message: parsed.data.message ?? 'Resolved.',
     at: now(),

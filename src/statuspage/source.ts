@@ -1,9 +1,11 @@
 /**
  * What the public status page reads, and the only thing it reads: a narrow interface so the page
  * does not depend on how the watch history is stored. The SQLite history implements it in
- * sqlite-source.ts; the fleet's store can implement it later without the page changing.
+ * sqlite-source.ts (synchronously: answers at once), the fleet's PostgreSQL history in
+ * pg-source.ts (with promises); the page awaits every answer, so neither pays for the other's shape.
  */
 import type { Level } from '../model/levels.js';
+import type { MaybePromise } from '../watch/history-store.js';
 
 /** One UTC day of one target: time per observed level, and the time nobody was looking. */
 export interface DayRollup {
@@ -38,6 +40,8 @@ export interface CurrentState {
 
 /** A debounced level change. */
 export interface PageTransition {
+  /** The history's id of the transition, where it has one (PostgreSQL: incidents follow it once). */
+  id?: number;
   time: number;
   target: string;
   from?: Level;
@@ -78,29 +82,36 @@ export interface NewIncident {
   status: Exclude<IncidentStatus, 'resolved'>;
   message: string;
   automatic?: boolean;
+  /** The transition that opened it: a fleet opens one incident per transition, whoever follows it. */
+  transitionId?: number;
   at: number;
 }
 
 export interface NewUpdate {
   status?: IncidentStatus;
   message: string;
+  /** The transition that wrote it (a recovery): written once per incident and transition. */
+  transitionId?: number;
   at: number;
 }
 
 export interface StatusPageSource {
   /** Daily rollups of `target` for the days starting in [fromDay, toDay], each day present (zeros when nothing). */
-  daily(target: string, fromDay: number, toDay: number, now: number): DayRollup[];
+  daily(target: string, fromDay: number, toDay: number, now: number): MaybePromise<DayRollup[]>;
   /** Hourly response times since `since`. */
-  responseTimes(target: string, since: number): HourTimes[];
+  responseTimes(target: string, since: number): MaybePromise<HourTimes[]>;
   /** Every target seen, by name. */
-  current(): Map<string, CurrentState>;
-  transitions(since: number, target?: string): PageTransition[];
-  incidents(query: { openOnly?: boolean; since?: number; limit?: number }): Incident[];
-  incident(id: number): Incident | undefined;
-  openIncident(input: NewIncident): Incident;
+  current(): MaybePromise<Map<string, CurrentState>>;
+  transitions(since: number, target?: string): MaybePromise<PageTransition[]>;
+  incidents(query: { openOnly?: boolean; since?: number; limit?: number }): MaybePromise<Incident[]>;
+  incident(id: number): MaybePromise<Incident | undefined>;
+  openIncident(input: NewIncident): MaybePromise<Incident>;
   /** Undefined for an unknown id. A `resolved` status resolves it. */
-  addUpdate(id: number, update: NewUpdate): Incident | undefined;
-  /** Increments on every change the page shows (a new state, an incident written by anyone). */
+  addUpdate(id: number, update: NewUpdate): MaybePromise<Incident | undefined>;
+  /**
+   * Increments on every change the page shows (a new state, an incident written by anyone). Read
+   * at every request, so it answers from memory: a PostgreSQL source keeps it current by polling.
+   */
   version(): number;
 }
 

@@ -9,7 +9,16 @@
  */
 import { LEVELS, type Level } from '../model/levels.js';
 import { type Database, openDatabase, type Statement } from '../watch/sqlite.js';
-import { coveredSpan, DAY_MS, daysBetween, gapOf, HOUR_MS, hourStart, splitByDay } from './rollup.js';
+import {
+  coveredSpan,
+  DAY_MS,
+  daysBetween,
+  gapOf,
+  HOUR_MS,
+  hourlyTimes,
+  hourStart,
+  splitByDay,
+} from './rollup.js';
 import type {
   CurrentState,
   DayRollup,
@@ -418,19 +427,11 @@ export class SqlitePageSource implements StatusPageSource {
 
   /** Response times of the last 24 h straight from the samples (the benchmark's baseline). */
   responseTimesFromSamples(target: string, since: number): HourTimes[] {
-    const rows = this.statement(
-      'SELECT time, duration_ms FROM samples WHERE target = ? AND time >= ?',
-    ).iterate(target, hourStart(since)) as IterableIterator<{ time: number; duration_ms: number }>;
-    const sums = new Accumulator();
-    for (const row of rows) sums.addDuration(row.time, row.duration_ms);
-    return [...sums.hours]
-      .sort(([a], [b]) => a - b)
-      .map(([hour, times]) => ({
-        hour,
-        count: times.count,
-        meanMs: Math.round(times.sum / times.count),
-        maxMs: times.max,
-      }));
+    const rows = this.statement('SELECT time, duration_ms FROM samples WHERE target = ? AND time >= ?').all(
+      target,
+      hourStart(since),
+    ) as { time: number; duration_ms: number }[];
+    return hourlyTimes(rows.map((row) => ({ time: row.time, durationMs: row.duration_ms })));
   }
 
   current(): Map<string, CurrentState> {

@@ -87,7 +87,7 @@ export async function serveWatcher(
   // The public page, before the dashboard too: it shows no URL, credential nor error text.
   const page =
     additions.statusPage &&
-    (await import('../statuspage/mount.js')).mountStatusPage(watcher, additions.statusPage);
+    (await (await import('../statuspage/mount.js')).mountStatusPage(watcher, additions.statusPage));
   if (page) status.addRoute(page.route);
   for (const route of additions.routes ?? []) status.addRoute(route);
   status.addRoute(

@@ -170,7 +170,7 @@ describe('SQLite page source', () => {
     ).toEqual([]);
   });
 
-  it('caches the page until the source changes, and rebuilds on an incident written by another connection', () => {
+  it('caches the page until the source changes, and rebuilds on an incident written by another connection', async () => {
     const file = freshFile();
     writeHistory(file, [{ name: 'api', displayUrl: 'http://a/', levelAt }], NOW, 3);
     const source = track(SqlitePageSource.open(file));
@@ -181,9 +181,9 @@ describe('SQLite page source', () => {
       targets: () => ['api'],
       now: () => NOW,
     });
-    const first = page.html(90);
-    expect(page.html(90)).toBe(first);
-    expect(page.json().etag).toBe(page.json().etag);
+    const first = await page.html(90);
+    expect(await page.html(90)).toBe(first);
+    expect((await page.json()).etag).toBe((await page.json()).etag);
     expect(page.builds).toBe(1);
     const other = track(SqlitePageSource.open(file));
     other.openIncident({
@@ -194,7 +194,7 @@ describe('SQLite page source', () => {
       message: 'CLI',
       at: NOW,
     });
-    expect(page.html(90).body).toContain('Written elsewhere');
+    expect((await page.html(90)).body).toContain('Written elsewhere');
     expect(page.builds).toBe(2);
   });
 });

@@ -134,8 +134,40 @@ CREATE TABLE region_results (
 );
 `;
 
+/**
+ * The status page's incidents, shared by every member that serves the page. An incident opened by
+ * a transition keeps its id: unique, so members following the same transition open it once; a
+ * recovery's update likewise, once per incident. No foreign key to transitions: pruning raw
+ * transitions must not take incidents with it.
+ */
+const V3 = `
+CREATE TABLE incidents (
+  id bigserial PRIMARY KEY,
+  title text NOT NULL,
+  targets jsonb NOT NULL,
+  impact text NOT NULL,
+  status text NOT NULL,
+  automatic boolean NOT NULL DEFAULT false,
+  opened_at bigint NOT NULL,
+  resolved_at bigint,
+  transition_id bigint UNIQUE
+);
+CREATE INDEX incidents_by_opened ON incidents (opened_at);
+CREATE INDEX incidents_open ON incidents (opened_at) WHERE resolved_at IS NULL;
+CREATE TABLE incident_updates (
+  id bigserial PRIMARY KEY,
+  incident_id bigint NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  at bigint NOT NULL,
+  status text NOT NULL,
+  message text NOT NULL,
+  transition_id bigint,
+  UNIQUE (incident_id, transition_id)
+);
+CREATE INDEX incident_updates_by_incident ON incident_updates (incident_id, at);
+`;
+
 /** Index = version - 1. Append, never edit: a deployed migration is history. */
-export const MIGRATIONS: readonly string[] = [V1, V2];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** One lock id for every statuskit history on the server: migrations are rare and short. */
