@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createStatus, type RunningServer, type StatusKit, type StatusOptions } from '../../src/index.js';
 
 /** Starts a status on an ephemeral port; `stop()` closes it. */
@@ -21,3 +22,20 @@ export async function get(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `serve`, each status closed after the test that started it: `const start = servesForEachTest();`
+ * at the top of a test file.
+ */
+export function servesForEachTest(): typeof serve {
+  let stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(stops.map((stop) => stop()));
+    stops = [];
+  });
+  return async (declare, options) => {
+    const started = await serve(declare, options);
+    stops.push(started.stop);
+    return started;
+  };
+}

@@ -3,24 +3,14 @@
  * tree's size — and a change is never missed: an announced one, the end of a cache, staleness,
  * the timestamp's second, a maintenance override.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Announcer, type StatusKit, timestamp } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { Announcer, timestamp } from '../../src/index.js';
 
 import { createVitals } from '../../src/vitals/index.js';
 import { until } from '../support/wait.js';
-import { get, serve } from './helpers.js';
+import { get, servesForEachTest } from './helpers.js';
 
-let stops: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(stops.map((stop) => stop()));
-  stops = [];
-});
-
-async function start(declare: (s: StatusKit) => void, options = {}) {
-  const started = await serve(declare, options);
-  stops.push(started.stop);
-  return started;
-}
+const start = servesForEachTest();
 
 /** A readable that counts its reads and announces its changes. */
 function announcingSource(initial: unknown) {

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CheckRunner,
   createStatus,
@@ -9,19 +9,9 @@ import {
   type StatusKit,
 } from '../../src/index.js';
 import { gate, until } from '../support/wait.js';
-import { get, serve } from './helpers.js';
+import { get, serve, servesForEachTest } from './helpers.js';
 
-let stops: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(stops.map((stop) => stop()));
-  stops = [];
-});
-
-async function start(declare: (s: StatusKit) => void, options = {}) {
-  const started = await serve(declare, options);
-  stops.push(started.stop);
-  return started;
-}
+const start = servesForEachTest();
 
 function basicTree(s: StatusKit) {
   s.value('version', '1.2.3', { summary: true });
