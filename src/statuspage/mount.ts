@@ -134,5 +134,6 @@ function pageSample(view: TargetView): PageSample | undefined {
     durationMs: last.durationMs,
     intervalMs: last.intervalMs,
     ...(last.level === 'maintenance' && by ? { maintenanceBy: by } : {}),
+    ...(last.values?.announced ? { announced: last.values.announced } : {}),
   };
 }

@@ -16,6 +16,7 @@
 import type { PoolClient } from 'pg';
 import { isLevel, type Level } from '../model/levels.js';
 import type { PgHistoryStore } from '../watch/postgres/store.js';
+import { announcedOf } from './maintenance.js';
 import { DAY_MS, hourlyTimes, hourStart } from './rollup.js';
 import type {
   CurrentState,
@@ -96,7 +97,8 @@ export class PgPageSource implements StatusPageSource {
     // One index probe per target for its last sample (duration, maintenance mark).
     const { rows } = await this.pool.query(
       `SELECT t.name, t.level, t.since, t.last_time, s.duration_ms, s.level AS last_level,
-              s.rule_values -> 'maintenance' ->> 'by' AS maintenance_by
+              s.rule_values -> 'maintenance' ->> 'by' AS maintenance_by,
+              s.rule_values -> 'announced' AS announced
          FROM targets t
          LEFT JOIN LATERAL (SELECT duration_ms, level, rule_values FROM samples
                              WHERE target = t.name ORDER BY time DESC LIMIT 1) s ON true`,
@@ -111,6 +113,7 @@ export class PgPageSource implements StatusPageSource {
           ...(row.last_time === null ? {} : { lastTime: Number(row.last_time) }),
           ...(row.duration_ms === null ? {} : { lastDurationMs: row.duration_ms }),
           ...(by === 'target' || by === 'window' ? { maintenanceBy: by } : {}),
+          ...announcedOf(row.announced),
         };
         return [row.name as string, state];
       }),

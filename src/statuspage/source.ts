@@ -5,6 +5,7 @@
  * pg-source.ts (with promises); the page awaits every answer, so neither pays for the other's shape.
  */
 import type { Level } from '../model/levels.js';
+import type { AnnouncedMaintenance } from '../watch/assess.js';
 import type { MaybePromise } from '../watch/history-store.js';
 
 /** One UTC day of one target: time per observed level, and the time nobody was looking. */
@@ -36,6 +37,8 @@ export interface CurrentState {
   lastDurationMs?: number;
   /** Who put the target in maintenance when it is: its own notice, or one of the watcher's windows. */
   maintenanceBy?: 'target' | 'window';
+  /** When the target says its maintenance takes place (seed 002's notices). */
+  announced?: AnnouncedMaintenance;
 }
 
 /** A debounced level change. */

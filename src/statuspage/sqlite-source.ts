@@ -8,7 +8,9 @@
  * watcher's `samples`, `transitions` and `targets` tables, in one pass per target.
  */
 import { LEVELS, type Level } from '../model/levels.js';
+import type { AnnouncedMaintenance } from '../watch/assess.js';
 import { type Database, openDatabase, type Statement } from '../watch/sqlite.js';
+import { announcedOf } from './maintenance.js';
 import {
   coveredSpan,
   DAY_MS,
@@ -43,7 +45,8 @@ CREATE TABLE IF NOT EXISTS page_targets (
   last_level TEXT NOT NULL,
   last_interval_ms INTEGER NOT NULL,
   last_duration_ms INTEGER NOT NULL,
-  maintenance_by TEXT
+  maintenance_by TEXT,
+  announced TEXT
 );
 CREATE TABLE IF NOT EXISTS page_daily (
   target TEXT NOT NULL,
@@ -105,6 +108,8 @@ export interface PageSample {
   durationMs: number;
   intervalMs: number;
   maintenanceBy?: 'target' | 'window';
+  /** When the target says its maintenance takes place. */
+  announced?: AnnouncedMaintenance;
 }
 
 /** The debounced state after the sample. */
@@ -123,6 +128,8 @@ interface TargetRow {
   last_interval_ms: number;
   last_duration_ms: number;
   maintenance_by: string | null;
+  /** JSON of an AnnouncedMaintenance. */
+  announced: string | null;
 }
 
 interface RawSampleRow {
@@ -131,6 +138,7 @@ interface RawSampleRow {
   duration_ms: number;
   interval_ms: number;
   maintenance_by: string | null;
+  announced: string | null;
 }
 
 interface IncidentRow {
@@ -194,6 +202,7 @@ export class SqlitePageSource implements StatusPageSource {
       if (file !== ':memory:') db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      addAnnouncedColumn(db);
     } catch (error) {
       db.close();
       throw error;
@@ -209,8 +218,8 @@ export class SqlitePageSource implements StatusPageSource {
   catchUp(now = Date.now()): PageTransition[] {
     if (!this.hasTable('samples')) return [];
     const maintenance = this.hasColumn('samples', 'rule_values')
-      ? "json_extract(rule_values, '$.maintenance.by')"
-      : 'NULL';
+      ? "json_extract(rule_values, '$.maintenance.by') AS maintenance_by, json_extract(rule_values, '$.announced') AS announced"
+      : 'NULL AS maintenance_by, NULL AS announced';
     const names = (this.statement('SELECT DISTINCT target FROM samples').all() as { target: string }[]).map(
       (row) => row.target,
     );
@@ -227,7 +236,7 @@ export class SqlitePageSource implements StatusPageSource {
     const cursor = this.targetRow(name);
     const after = cursor?.last_time ?? Number.NEGATIVE_INFINITY;
     const rows = this.statement(
-      `SELECT time, level, duration_ms, interval_ms, ${maintenance} AS maintenance_by
+      `SELECT time, level, duration_ms, interval_ms, ${maintenance}
          FROM samples WHERE target = ? AND time > ? ORDER BY time`,
     ).iterate(name, after) as IterableIterator<RawSampleRow>;
     const sums = new Accumulator();
@@ -282,6 +291,7 @@ export class SqlitePageSource implements StatusPageSource {
       last_interval_ms: last.interval_ms,
       last_duration_ms: last.duration_ms,
       maintenance_by: last.maintenance_by,
+      announced: last.announced,
     });
     return transitions;
   }
@@ -317,6 +327,7 @@ export class SqlitePageSource implements StatusPageSource {
       this.insertTransition(transition);
     }
     const maintenanceBy = sample.maintenanceBy ?? null;
+    const announced = sample.announced ? JSON.stringify(sample.announced) : null;
     this.upsertTarget({
       name: sample.target,
       level: state.level ?? row?.level ?? null,
@@ -327,6 +338,7 @@ export class SqlitePageSource implements StatusPageSource {
       last_interval_ms: sample.intervalMs,
       last_duration_ms: Math.round(sample.durationMs),
       maintenance_by: maintenanceBy,
+      announced,
     });
     const newHour = !row || hourStart(row.last_time) !== hourStart(sample.time);
     if (newHour) {
@@ -336,7 +348,13 @@ export class SqlitePageSource implements StatusPageSource {
       );
     }
     // What the page shows changed: a state, a maintenance, a new day's bar, a new hour's time.
-    if (transition || newHour || (row?.maintenance_by ?? null) !== maintenanceBy) this.bump();
+    if (
+      transition ||
+      newHour ||
+      (row?.maintenance_by ?? null) !== maintenanceBy ||
+      (row?.announced ?? null) !== announced
+    )
+      this.bump();
     return transition;
   }
 
@@ -448,6 +466,7 @@ export class SqlitePageSource implements StatusPageSource {
           ...(row.maintenance_by === 'target' || row.maintenance_by === 'window'
             ? { maintenanceBy: row.maintenance_by }
             : {}),
+          ...announcedOf(row.announced),
         },
       ]),
     );
@@ -578,13 +597,13 @@ export class SqlitePageSource implements StatusPageSource {
   private upsertTarget(row: TargetRow): void {
     this.statement(
       `INSERT INTO page_targets (name, level, since, first_time, last_time, last_level, last_interval_ms,
-           last_duration_ms, maintenance_by)
+           last_duration_ms, maintenance_by, announced)
          VALUES (@name, @level, @since, @first_time, @last_time, @last_level, @last_interval_ms, @last_duration_ms,
-           @maintenance_by)
+           @maintenance_by, @announced)
          ON CONFLICT (name) DO UPDATE SET level = excluded.level, since = excluded.since,
            last_time = excluded.last_time, last_level = excluded.last_level,
            last_interval_ms = excluded.last_interval_ms, last_duration_ms = excluded.last_duration_ms,
-           maintenance_by = excluded.maintenance_by`,
+           maintenance_by = excluded.maintenance_by, announced = excluded.announced`,
     ).run(row);
   }
 
@@ -622,4 +641,11 @@ function zeroLevels(): Record<Level, number> {
 
 function asLevel(value: string): Level {
   return (LEVELS as readonly string[]).includes(value) ? (value as Level) : 'unknown';
+}
+
+/** Page tables made before the page showed announced maintenance get the column. */
+function addAnnouncedColumn(db: Database): void {
+  const columns = db.prepare('PRAGMA table_info(page_targets)').all() as { name: string }[];
+  if (!columns.some((column) => column.name === 'announced'))
+    db.exec('ALTER TABLE page_targets ADD COLUMN announced TEXT');
 }

@@ -19,6 +19,17 @@ export interface MaintenanceMark {
   message: string;
 }
 
+/**
+ * When the target says its maintenance takes place: seed 002's `scheduled_maintenance` notice
+ * (`start`, `estimated_completion`) before it begins, its `maintenance` notice's
+ * `estimated_completion` while it lasts. Times are epoch ms; the status page shows them.
+ */
+export interface AnnouncedMaintenance {
+  phase: 'scheduled' | 'in_progress';
+  start?: number;
+  end?: number;
+}
+
 export interface Assessment {
   level: Level;
   message?: string;
@@ -32,6 +43,7 @@ export interface Assessment {
   /** The values the rules read, by their text. */
   recorded: Record<string, Value>;
   maintenance?: MaintenanceMark;
+  announced?: AnnouncedMaintenance;
 }
 
 /** The base judgement of an HTTP answer: by word, by code, or (rules alone) by code unless a rule reads it. */
@@ -70,7 +82,10 @@ export function assess(
     if (down) parts.push(down);
   }
   if (parts.length > 0) assessment.message = clip(parts.join('; '), MAX_MESSAGE);
-  const said = target.targetMaintenance ? targetMaintenance(answer.body, base.level) : undefined;
+  if (!target.targetMaintenance) return assessment;
+  const announced = announcedMaintenance(answer.body);
+  if (announced) assessment.announced = announced;
+  const said = targetMaintenance(answer.body, base.level);
   return said ? inMaintenance(assessment, { by: 'target', message: said }) : assessment;
 }
 
@@ -101,12 +116,37 @@ export function targetMaintenance(body: Value, baseLevel: Level): string | undef
 }
 
 function noticeOf(body: Value): string | undefined {
+  const notice = noticeObject(body, ['maintenance']);
+  if (!notice) return undefined;
+  return typeof notice.message === 'string' && notice.message !== '' ? notice.message : 'maintenance';
+}
+
+/** The times of the target's maintenance notice, when it gives any (a bad time is left out). */
+export function announcedMaintenance(body: Value): AnnouncedMaintenance | undefined {
+  const notice = noticeObject(body, ['maintenance', 'scheduled_maintenance']);
+  if (!notice) return undefined;
+  const start = timeOf(notice.start);
+  const end = timeOf(notice.estimated_completion);
+  if (notice.type === 'scheduled_maintenance') {
+    // A schedule without its start says nothing the page could show.
+    if (start === undefined) return undefined;
+    return { phase: 'scheduled', start, ...(end !== undefined && end > start ? { end } : {}) };
+  }
+  return end === undefined ? undefined : { phase: 'in_progress', end };
+}
+
+/** Seed 002's notice, at `notice` or `data.notice`, of one of these types. */
+function noticeObject(body: Value, types: readonly string[]): Record<string, Value> | undefined {
   if (isUnknown(body) || !isObject(body)) return undefined;
   const data = isObject(body.data) ? body.data : undefined;
   for (const notice of [body.notice, data?.notice]) {
-    if (isObject(notice) && notice.type === 'maintenance') {
-      return typeof notice.message === 'string' && notice.message !== '' ? notice.message : 'maintenance';
-    }
+    if (isObject(notice) && typeof notice.type === 'string' && types.includes(notice.type)) return notice;
   }
   return undefined;
+}
+
+function timeOf(value: Value | undefined): number | undefined {
+  if (typeof value !== 'string' || value.length > 40) return undefined;
+  const time = Date.parse(value);
+  return Number.isFinite(time) ? time : undefined;
 }

@@ -5,7 +5,7 @@
  * neither store pays for the other's shape.
  */
 import type { Level } from '../model/levels.js';
-import type { MaintenanceMark } from './assess.js';
+import type { AnnouncedMaintenance, MaintenanceMark } from './assess.js';
 import type { LevelSample } from './availability.js';
 import type { Judgement } from './judge.js';
 import type { TargetState, Transition } from './transitions.js';
@@ -33,6 +33,8 @@ export interface SampleValues {
   /** Failed and unknown conditions, with what was seen and expected. */
   failed?: { rule: string; severity: string; verdict: string; explanation?: string }[];
   maintenance?: MaintenanceMark;
+  /** When the target says its maintenance takes place (the status page shows it). */
+  announced?: AnnouncedMaintenance;
   /** A push target's last ping. */
   ping?: { at: number; level: Level; message?: string };
   /** The transition this sample caused was recorded but not notified (maintenance). */

@@ -459,6 +459,7 @@ export class Watcher {
       }
     }
     if (assessment.maintenance) values.maintenance = assessment.maintenance;
+    if (assessment.announced) values.announced = assessment.announced;
     const ping = target.source.kind === 'push' ? this.board.last(target.name) : undefined;
     if (ping)
       values.ping = { at: ping.at, level: ping.level, ...(ping.message ? { message: ping.message } : {}) };

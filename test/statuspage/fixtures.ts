@@ -98,16 +98,27 @@ export function writeHistory(
 export interface TargetServer {
   url: string;
   port: number;
-  /** `notice`: seed 002's answer with its maintenance notice. */
-  set(name: string, level: 'ok' | 'critical' | 'notice'): void;
+  /** Epoch ms (whole seconds) the server started at; `scheduled` notices count from it. */
+  startedAt: number;
+  /**
+   * `notice`: seed 002's answer with its maintenance notice; `scheduled`: with a notice of one to
+   * come (`scheduledStart`, ending an hour later).
+   */
+  set(name: string, level: TargetLevel): void;
   /** Requests seen, with their headers (to check credentials were sent). */
   requests: { path: string; authorization?: string }[];
   close(): Promise<void>;
 }
 
+type TargetLevel = 'ok' | 'critical' | 'notice' | 'scheduled';
+
+/** When a `scheduled` target's maintenance begins: two hours after the server started. */
+export const scheduledStart = (server: TargetServer) => new Date(server.startedAt + 2 * 3_600_000);
+
 /** `GET /svc/NAME` answers `{ status: UP }` or `{ status: DOWN, message }` with a secret in the message. */
 export async function startTargets(secretMessage: string): Promise<TargetServer> {
-  const levels = new Map<string, 'ok' | 'critical' | 'notice'>();
+  const levels = new Map<string, TargetLevel>();
+  const startedAt = Math.floor(Date.now() / 1000) * 1000;
   const requests: TargetServer['requests'] = [];
   const server: Server = createServer((req, res) => {
     const name = (req.url ?? '').split('?')[0]!.replace(/^\/svc\//, '');
@@ -128,7 +139,17 @@ export async function startTargets(secretMessage: string): Promise<TargetServer>
                 estimated_completion: '2030-01-01T00:00:00Z',
               },
             }
-          : { status: 'DOWN', message: `database failed: ${secretMessage}` };
+          : level === 'scheduled'
+            ? {
+                data: { status: 'operational' },
+                notice: {
+                  type: 'scheduled_maintenance',
+                  message: `Upgrade ${secretMessage}`,
+                  start: new Date(startedAt + 2 * 3_600_000).toISOString(),
+                  estimated_completion: new Date(startedAt + 3 * 3_600_000).toISOString(),
+                },
+              }
+            : { status: 'DOWN', message: `database failed: ${secretMessage}` };
     res.writeHead(level === 'critical' ? 503 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });
@@ -137,6 +158,7 @@ export async function startTargets(secretMessage: string): Promise<TargetServer>
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    startedAt,
     set: (name, level) => levels.set(name, level),
     requests,
     close: () =>

@@ -9,7 +9,7 @@ import { planWatch } from '../../src/watch/plan.js';
 import { serveWatcher, type WatchServer } from '../../src/watch/status-server.js';
 import { Watcher } from '../../src/watch/watcher.js';
 import { until } from '../support/wait.js';
-import { startTargets, type TargetServer } from './fixtures.js';
+import { scheduledStart, startTargets, type TargetServer } from './fixtures.js';
 
 let targets: TargetServer | undefined;
 let server: WatchServer | undefined;
@@ -70,5 +70,57 @@ describe('status page in process', () => {
     });
     await until(async () => (await levels()).join() === 'api:critical,search:ok', 'search on the page');
     expect((await data()).incidents.open[0].title).toBe('API is unavailable');
+  });
+
+  it('shows the maintenance a target announces: scheduled with its times, then in progress with its end', async () => {
+    targets = await startTargets('s3cr3t-upgrade');
+    targets.set('api', 'scheduled');
+    const { plan, config } = planOf({
+      interval: '100ms',
+      statusPage: { path: '/public', targets: { api: { name: 'API' } } },
+      targets: { api: { url: `${targets.url}/svc/api` } },
+    });
+    watcher = new Watcher({
+      targets: plan.targets,
+      log: createLogger({ format: 'json', write: () => {} }),
+      retainMs: plan.retainMs,
+      hooks: { timeoutMs: 1000, retries: 0, backoffMs: 10 },
+      windows: plan.windows,
+    });
+    server = await serveWatcher(
+      watcher,
+      { host: '127.0.0.1', port: 0 },
+      { statusPage: { config: config.statusPage! } },
+    );
+    const page = server.urls().at(-1)!;
+    watcher.start();
+    type Item = { status: string; by: string; start: string; end?: string; targets: { name: string }[] };
+    const maintenance = async () =>
+      (await (await fetch(`${page}/api/status.json`)).json()).maintenance as {
+        inProgress: Item[];
+        scheduled: Item[];
+      };
+    await until(async () => (await maintenance()).scheduled.length === 1, 'the announced schedule');
+    const start = scheduledStart(targets);
+    const [scheduled] = (await maintenance()).scheduled;
+    expect(scheduled).toMatchObject({
+      status: 'scheduled',
+      by: 'target',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 3_600_000).toISOString(),
+      targets: [{ name: 'API' }],
+    });
+    expect((await maintenance()).inProgress).toEqual([]);
+    // The service's own words stay off the page; the HTML shows the schedule too.
+    const html = await (await fetch(page)).text();
+    expect(html).not.toContain('s3cr3t-upgrade');
+    expect(html).toContain('Maintenance scheduled by the service');
+    targets.set('api', 'notice');
+    await until(async () => (await maintenance()).inProgress.length === 1, 'the maintenance in progress');
+    expect((await maintenance()).inProgress[0]).toMatchObject({
+      by: 'target',
+      end: '2030-01-01T00:00:00.000Z',
+    });
+    expect((await maintenance()).scheduled).toEqual([]);
   });
 });

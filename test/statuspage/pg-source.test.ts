@@ -213,6 +213,18 @@ pgDescribe('status page on a PostgreSQL history', () => {
     expect(rows).toMatchObject([{ status: 'resolved', updates: ['investigating', 'resolved'] }]);
   });
 
+  it('reads the maintenance a target announced from its last sample', async () => {
+    const at = Date.now();
+    const announced = { phase: 'scheduled' as const, start: at + 2 * HOUR, end: at + 3 * HOUR };
+    store.record(
+      { time: at, target: 'cache', level: 'ok', durationMs: 5, intervalMs: HOUR, values: { announced } },
+      targets[2]!.url,
+      { level: 'ok', since: at - HOUR, streak: 0 },
+    );
+    expect(await store.flush()).toBe(true);
+    expect((await source.current()).get('cache')?.announced).toEqual(announced);
+  });
+
   it('keeps answering with the last page while the database is away', async () => {
     const own = await PgHistoryStore.open(schema.url, { log });
     const away = new PgPageSource(own);
