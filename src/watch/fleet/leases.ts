@@ -5,6 +5,13 @@
  * and each new owner gets a new epoch that fences every write of the previous one.
  */
 import type { Pool } from 'pg';
+import type { LagSummary } from '../schedule-lag.js';
+
+/** A lease key's target: `api@eu` is `api` (target names have no `@`). */
+export function targetOfLease(key: string): string {
+  const at = key.lastIndexOf('@');
+  return at < 0 ? key : key.slice(0, at);
+}
 
 export interface MemberRow {
   id: string;
@@ -12,6 +19,8 @@ export interface MemberRow {
   heartbeatAt: number;
   owned: number;
   lagMs: number;
+  /** The member's scheduling lag as it last beat (absent from a member of an older statuskit). */
+  lag?: LagSummary;
   live: boolean;
 }
 
@@ -19,18 +28,18 @@ export interface Heartbeat {
   member: string;
   region: string;
   owned: number;
-  lagMs: number;
+  lag: LagSummary;
 }
 
 /** Beats; true when the fleet had marked this member gone (it is back: a recovery to record). */
 export async function beat(pool: Pool, hb: Heartbeat): Promise<boolean> {
   const { rows } = await pool.query(
     `WITH old AS (SELECT left_at FROM members WHERE id = $1)
-     INSERT INTO members (id, region, pid, owned, lag_ms) VALUES ($1, $2, $3, $4, $5)
+     INSERT INTO members (id, region, pid, owned, lag_ms, lag) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), region = excluded.region, pid = excluded.pid,
-       owned = excluded.owned, lag_ms = excluded.lag_ms, left_at = NULL
+       owned = excluded.owned, lag_ms = excluded.lag_ms, lag = excluded.lag, left_at = NULL
      RETURNING (SELECT left_at FROM old) IS NOT NULL AS was_gone`,
-    [hb.member, hb.region, process.pid, hb.owned, Math.round(hb.lagMs)],
+    [hb.member, hb.region, process.pid, hb.owned, Math.round(hb.lag.p99Ms), JSON.stringify(hb.lag)],
   );
   return rows[0]?.was_gone === true;
 }
@@ -38,7 +47,7 @@ export async function beat(pool: Pool, hb: Heartbeat): Promise<boolean> {
 /** Members, with `live` for those whose heartbeat is younger than `ttlMs` (database time). */
 export async function members(pool: Pool, ttlMs: number): Promise<MemberRow[]> {
   const { rows } = await pool.query(
-    `SELECT id, region, owned, lag_ms, (extract(epoch FROM heartbeat_at) * 1000)::bigint AS hb,
+    `SELECT id, region, owned, lag_ms, lag, (extract(epoch FROM heartbeat_at) * 1000)::bigint AS hb,
             (heartbeat_at > now() - make_interval(secs => $1::float8 / 1000) AND left_at IS NULL) AS live
        FROM members ORDER BY id`,
     [ttlMs],
@@ -49,6 +58,7 @@ export async function members(pool: Pool, ttlMs: number): Promise<MemberRow[]> {
     heartbeatAt: Number(row.hb),
     owned: row.owned,
     lagMs: row.lag_ms,
+    ...(row.lag ? { lag: row.lag as LagSummary } : {}),
     live: row.live,
   }));
 }
@@ -111,6 +121,12 @@ export async function release(pool: Pool, member: string, held: ReadonlyMap<stri
       WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1`,
     [member, [...held.keys()], [...held.values()]],
   );
+}
+
+/** Every live lease's key and owner (the fleet view's owners per target). */
+export async function liveLeases(pool: Pool): Promise<{ key: string; owner: string }[]> {
+  const { rows } = await pool.query('SELECT target, owner FROM leases WHERE expires_at > now()');
+  return rows.map((row) => ({ key: row.target as string, owner: row.owner as string }));
 }
 
 /** How many targets each member holds a live lease on (the fleet view). */
