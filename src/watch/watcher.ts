@@ -636,14 +636,15 @@ function bareAssessment(result: CheckResult): Assessment {
 }
 
 /**
- * When an adopted target is first polled: on its cadence when it was polled before (a handover
- * keeps the rhythm), else at a point of its interval spread by its name, so thousands of targets
- * taken at once do not all poll in the same instant.
+ * When an adopted target is first polled: on its cadence when it was polled lately (a handover
+ * keeps the rhythm), else at a point of its interval spread by its name. Thousands of targets taken
+ * at once (a fleet started, a member gone for a while) would otherwise all poll in the same
+ * instant, and again an interval later, each burst starting its last polls late.
  */
 function firstPollDelay(target: WatchTarget, stored: StoredTarget | null): number {
   const interval = target.intervalMs;
-  if (stored?.lastTime !== undefined)
-    return Math.max(0, Math.min(interval, stored.lastTime + interval - Date.now()));
+  const due = stored?.lastTime === undefined ? undefined : stored.lastTime + interval - Date.now();
+  if (due !== undefined && due >= 0) return Math.min(interval, due);
   let hash = 0;
   for (let i = 0; i < target.name.length; i++) hash = (Math.imul(hash, 31) + target.name.charCodeAt(i)) >>> 0;
   return hash % interval;

@@ -167,19 +167,20 @@ export class FleetCoordinator {
     const moving = new Map([...this.held].filter(([target]) => !mine.has(target)));
     if (moving.size === 0) return;
     for (const target of moving.keys()) this.lose(target, false);
+    // What this member polled of them goes in first, under its lease: handed over, not refused.
+    await this.store.flush(this.heartbeatMs);
     await sql.release(this.store.pool, this.member, moving);
     this.counts.leasesReleased += moving.size;
   }
 
   private async take(wanted: readonly string[]): Promise<void> {
     const taken = await sql.acquire(this.store.pool, this.member, wanted, this.leaseMs);
-    for (const [key, epoch] of taken) {
-      const name = sql.targetOfLease(key);
-      const stored = await this.store.adopt(name, this.member, epoch, Date.now(), key);
-      if (stored === undefined) continue;
+    const adopted = await this.store.adoptAll(this.member, taken);
+    for (const [key, stored] of adopted) {
+      const epoch = taken.get(key)!;
       this.held.set(key, epoch);
       this.counts.leasesTaken++;
-      this.watcher.adopt(name, epoch, stored, key);
+      this.watcher.adopt(sql.targetOfLease(key), epoch, stored, key);
     }
   }
 

@@ -7,6 +7,15 @@
 import type { Pool } from 'pg';
 import type { LagSummary } from '../schedule-lag.js';
 
+/**
+ * Keys and epochs in key order. Every statement that locks lease rows (taking, renewing, handing
+ * back, a write's fence) locks them in this one order, so two never wait on each other in a circle.
+ */
+function sortedColumns(held: ReadonlyMap<string, number>): [string[], number[]] {
+  const keys = [...held.keys()].sort();
+  return [keys, keys.map((key) => held.get(key)!)];
+}
+
 /** A lease key's target: `api@eu` is `api` (target names have no `@`). */
 export function targetOfLease(key: string): string {
   const at = key.lastIndexOf('@');
@@ -83,11 +92,14 @@ export async function renew(
 ): Promise<Set<string>> {
   if (held.size === 0) return new Set();
   const { rows } = await pool.query(
-    `UPDATE leases l SET expires_at = now() + make_interval(secs => $4::float8 / 1000)
-       FROM unnest($2::text[], $3::bigint[]) AS h (target, epoch)
-      WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1
+    `WITH mine AS (
+       SELECT l.target FROM leases l
+         JOIN unnest($2::text[], $3::bigint[]) AS h (target, epoch) ON l.target = h.target AND l.epoch = h.epoch
+        WHERE l.owner = $1 ORDER BY l.target FOR UPDATE OF l)
+     UPDATE leases l SET expires_at = now() + make_interval(secs => $4::float8 / 1000)
+       FROM mine WHERE l.target = mine.target
       RETURNING l.target`,
-    [member, [...held.keys()], [...held.values()], ttlMs],
+    [member, ...sortedColumns(held), ttlMs],
   );
   return new Set(rows.map((row) => row.target as string));
 }
@@ -107,7 +119,7 @@ export async function acquire(
        expires_at = excluded.expires_at
        WHERE leases.expires_at < now() OR leases.owner = excluded.owner
      RETURNING target, epoch`,
-    [member, targets, ttlMs],
+    [member, [...targets].sort(), ttlMs],
   );
   return new Map(rows.map((row) => [row.target as string, Number(row.epoch)]));
 }
@@ -116,10 +128,13 @@ export async function acquire(
 export async function release(pool: Pool, member: string, held: ReadonlyMap<string, number>): Promise<void> {
   if (held.size === 0) return;
   await pool.query(
-    `UPDATE leases l SET expires_at = now() - interval '1 millisecond'
-       FROM unnest($2::text[], $3::bigint[]) AS h (target, epoch)
-      WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1`,
-    [member, [...held.keys()], [...held.values()]],
+    `WITH mine AS (
+       SELECT l.target FROM leases l
+         JOIN unnest($2::text[], $3::bigint[]) AS h (target, epoch) ON l.target = h.target AND l.epoch = h.epoch
+        WHERE l.owner = $1 ORDER BY l.target FOR UPDATE OF l)
+     UPDATE leases l SET expires_at = now() - interval '1 millisecond'
+       FROM mine WHERE l.target = mine.target`,
+    [member, ...sortedColumns(held)],
   );
 }
 
