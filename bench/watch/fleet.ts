@@ -118,7 +118,7 @@ function startMember(file: string, id?: string): Promise<Member> {
   });
 }
 
-/** The watcher's own figures on /metrics: plain gauges, and the lag summary's p99 (`p99`). */
+/** The watcher's own figures on /metrics: plain gauges; the lag summary's p99 and count (its polls). */
 async function gauges(member: Member): Promise<Record<string, number>> {
   const text = await (await fetch(member.metrics!)).text();
   const p99 = /^statuskit_watch_schedule_lag_seconds\{quantile="0\.99"\} ([\d.e+-]+|NaN)$/m.exec(text);
@@ -127,6 +127,7 @@ async function gauges(member: Member): Promise<Record<string, number>> {
       [...text.matchAll(/^(statuskit_watch_\w+) ([\d.e+-]+)$/gm)].map((m) => [m[1], Number(m[2])]),
     ),
     p99: Number(p99?.[1] ?? Number.NaN),
+    polls: Number(/^statuskit_watch_schedule_lag_seconds_count (\d+)$/m.exec(text)?.[1] ?? Number.NaN),
   };
 }
 
@@ -157,7 +158,7 @@ async function measure(members: readonly Member[], warmMs: number, store: 'postg
   const cpu = pids.reduce((sum, pid, i) => sum + cpuTicks(pid) - cpu0[i], 0) * TICK_US;
   const dbCpu = dbPids.reduce((sum, pid, i) => sum + cpuTicks(pid) - db0[i], 0) * TICK_US;
   const delta = (key: string) => after.reduce((sum, g, i) => sum + (g[key] ?? 0) - (before[i][key] ?? 0), 0);
-  const polls = delta('statuskit_watch_polls_total');
+  const polls = delta('polls');
   // The lag summary covers the last minute (at most 8192 polls): at 30 s, the two measured intervals.
   const lagP99Ms = Math.max(...after.map((g) => g.p99)) * 1000;
   return { cpu, dbCpu, polls, delta, lagP99Ms };
