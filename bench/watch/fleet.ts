@@ -149,19 +149,50 @@ interface Figures {
 async function measure(members: readonly Member[], warmMs: number, store: 'postgres' | 'sqlite') {
   await sleep(warmMs);
   const pids = members.map((m) => m.child.pid!);
-  const dbPids = store === 'postgres' ? await databasePids(pids) : [];
   const before = await Promise.all(members.map(gauges));
   const cpu0 = pids.map(cpuTicks);
-  const db0 = dbPids.map(cpuTicks);
+  const db = store === 'postgres' ? await databaseCpu(pids) : undefined;
   await sleep(INTERVAL_S * 2000);
+  const dbCpu = (await db?.stop()) ?? 0;
   const after = await Promise.all(members.map(gauges));
   const cpu = pids.reduce((sum, pid, i) => sum + cpuTicks(pid) - cpu0[i], 0) * TICK_US;
-  const dbCpu = dbPids.reduce((sum, pid, i) => sum + cpuTicks(pid) - db0[i], 0) * TICK_US;
   const delta = (key: string) => after.reduce((sum, g, i) => sum + (g[key] ?? 0) - (before[i][key] ?? 0), 0);
   const polls = delta('polls');
   // The lag summary covers the last minute (at most 8192 polls): at 30 s, the two measured intervals.
   const lagP99Ms = Math.max(...after.map((g) => g.p99)) * 1000;
   return { cpu, dbCpu, polls, delta, lagP99Ms };
+}
+
+/**
+ * The database server's CPU for these watchers from now until `stop()`, in µs. The pool closes
+ * idle connections and opens new ones, so the backends are looked up every half second: each one's
+ * first reading (0 for one that appeared meanwhile) and last; a backend that ended loses at most
+ * its last half second.
+ */
+async function databaseCpu(watchers: readonly number[]) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const look = async (born: boolean) => {
+    for (const pid of await databasePids(watchers)) {
+      const ticks = cpuTicks(pid);
+      if (ticks === 0) continue;
+      if (!first.has(pid)) first.set(pid, born ? 0 : ticks);
+      last.set(pid, ticks);
+    }
+  };
+  await look(false);
+  let looking = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(() => look(true));
+  }, 500);
+  return {
+    async stop(): Promise<number> {
+      clearInterval(timer);
+      await looking;
+      await look(true);
+      return [...last].reduce((sum, [pid, ticks]) => sum + ticks - first.get(pid)!, 0) * TICK_US;
+    },
+  };
 }
 
 /** The fleet on PostgreSQL: 3 members; measured over two intervals after two of warm-up. */
