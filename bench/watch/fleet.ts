@@ -1,31 +1,36 @@
 /**
  * The watcher fleet (issue 21): N targets on one local HTTP server, polled by 3 watcher processes
  * sharing a PostgreSQL history, and by 1 watcher with a SQLite file, in the same run. Per setup:
- * CPU per poll (µs, the watchers' own CPU from /proc, the database server's not included),
- * database statements per sample, p99 scheduling lag; CPU per poll at the smallest and largest N
- * (flat: <= 1.5x). Then 90-day availability of one target: the rollup query against the raw-sample
- * query, over 129,600 samples (one a minute).
+ * CPU per poll (µs, the watchers' own CPU from /proc; the database server's apart, per sample),
+ * database statements per sample, p99 scheduling lag (each watcher's own
+ * `statuskit_watch_schedule_lag_seconds`, the worst member's); CPU per poll at the smallest and
+ * largest N (flat: <= 1.5x). Then 90-day availability of one target: the rollup query against the
+ * raw-sample query, over 129,600 samples (one a minute).
  *
  *   npm run build && node --import tsx bench/watch/fleet.ts [INTERVAL_S] [N...]
- *   (default 5 100 2000: 2000 targets every 5 s is 400 polls/s, more than 10,000 every 30 s;
- *    the issue's own scale is `node --import tsx bench/watch/fleet.ts 30 100 10000`)
+ *   (default: the issue's figures, 100 and 10,000 targets every 30 s; measured over two intervals
+ *    after two of warm-up: about 9 minutes)
+ *   FLEET_BENCH_SCALE=0.1 node --import tsx bench/watch/fleet.ts
+ *   (a quick run at the same poll rate: 100 and 1,000 targets every 3 s)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { availability } from '../../src/watch/availability.js';
 import { PgHistoryStore } from '../../src/watch/postgres/store.js';
-import { openDatabase } from '../../src/watch/sqlite.js';
 import { median, printTable, verdict } from '../lib.js';
 
 const BIN = new URL('../../bin/statuskit.js', import.meta.url).pathname;
 const [intervalArg, ...sizeArgs] = process.argv.slice(2);
-const INTERVAL_S = Number(intervalArg ?? 5);
-const SIZES = sizeArgs.length > 0 ? sizeArgs.map(Number) : [100, 2000];
+/** Scales the interval and the largest N together: the poll rate, and so the load, stay the issue's. */
+const SCALE = Number(process.env.FLEET_BENCH_SCALE ?? 1);
+if (!(SCALE > 0 && SCALE <= 1)) throw new Error(`FLEET_BENCH_SCALE must be in (0, 1], got ${SCALE}`);
+const INTERVAL_S = Number(intervalArg ?? 30 * SCALE);
+const SIZES = sizeArgs.length > 0 ? sizeArgs.map(Number) : [100, Math.round(10_000 * SCALE)];
 const TICK_US = 1e6 / 100; // clock ticks of /proc/<pid>/stat (USER_HZ = 100 on Linux)
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -53,8 +58,44 @@ function config(n: number, history: string): string {
 }
 
 function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0; // a backend that ended meanwhile
+  }
+}
+
+/** The local ports of a process's TCP sockets: which database backends are this watcher's. */
+function localPorts(pid: number): Set<number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    const link = (() => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })();
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports = new Set<number>();
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length > 9 && inodes.has(cols[9])) ports.add(Number.parseInt(cols[1].split(':')[1], 16));
+  }
+  return ports;
+}
+
+/** The database server's processes working for these watchers: their backends, and the WAL writer. */
+async function databasePids(watchers: readonly number[]): Promise<number[]> {
+  const ports = [...new Set(watchers.flatMap((pid) => [...localPorts(pid)]))];
+  const { rows } = await admin.query(
+    "SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1) OR backend_type = 'walwriter'",
+    [ports],
+  );
+  return rows.map((row) => row.pid as number);
 }
 
 interface Member {
@@ -62,18 +103,9 @@ interface Member {
   metrics?: string;
 }
 
-function startMember(file: string, id: string): Promise<Member> {
-  const child = spawn(process.execPath, [
-    BIN,
-    'watch',
-    '--quiet',
-    '--config',
-    file,
-    '--member',
-    id,
-    '--serve',
-    '127.0.0.1:0',
-  ]);
+function startMember(file: string, id?: string): Promise<Member> {
+  const args = [BIN, 'watch', '--quiet', '--config', file, '--serve', '127.0.0.1:0'];
+  const child = spawn(process.execPath, id ? [...args, '--member', id] : args);
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
@@ -86,43 +118,101 @@ function startMember(file: string, id: string): Promise<Member> {
   });
 }
 
+/** The watcher's own figures on /metrics: plain gauges; the lag summary's p99 and count (its polls). */
 async function gauges(member: Member): Promise<Record<string, number>> {
   const text = await (await fetch(member.metrics!)).text();
-  return Object.fromEntries(
-    [...text.matchAll(/^(statuskit_watch_\w+) ([\d.e+-]+)$/gm)].map((m) => [m[1], Number(m[2])]),
-  );
+  const p99 = /^statuskit_watch_schedule_lag_seconds\{quantile="0\.99"\} ([\d.e+-]+|NaN)$/m.exec(text);
+  return {
+    ...Object.fromEntries(
+      [...text.matchAll(/^(statuskit_watch_\w+) ([\d.e+-]+)$/gm)].map((m) => [m[1], Number(m[2])]),
+    ),
+    p99: Number(p99?.[1] ?? Number.NaN),
+    polls: Number(/^statuskit_watch_schedule_lag_seconds_count (\d+)$/m.exec(text)?.[1] ?? Number.NaN),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Figures {
   cpuUsPerPoll: number;
+  /** The database server's CPU (these watchers' backends and the WAL writer) per sample written. */
+  dbCpuUsPerSample?: number;
   statementsPerSample: number;
   lagP99Ms: number;
   polls: number;
 }
 
-/** The fleet on PostgreSQL: 3 members; measured over two intervals after one of warm-up. */
+/**
+ * Waits `warmMs` (members join, take their share and adopt it), then measures over two intervals:
+ * the watchers' CPU (and the database server's working for them), polls, samples written.
+ */
+async function measure(members: readonly Member[], warmMs: number, store: 'postgres' | 'sqlite') {
+  await sleep(warmMs);
+  const pids = members.map((m) => m.child.pid!);
+  const before = await Promise.all(members.map(gauges));
+  const cpu0 = pids.map(cpuTicks);
+  const db = store === 'postgres' ? await databaseCpu(pids) : undefined;
+  await sleep(INTERVAL_S * 2000);
+  const dbCpu = (await db?.stop()) ?? 0;
+  const after = await Promise.all(members.map(gauges));
+  const cpu = pids.reduce((sum, pid, i) => sum + cpuTicks(pid) - cpu0[i], 0) * TICK_US;
+  const delta = (key: string) => after.reduce((sum, g, i) => sum + (g[key] ?? 0) - (before[i][key] ?? 0), 0);
+  const polls = delta('polls');
+  // The lag summary covers the last minute (at most 8192 polls): at 30 s, the two measured intervals.
+  const lagP99Ms = Math.max(...after.map((g) => g.p99)) * 1000;
+  return { cpu, dbCpu, polls, delta, lagP99Ms };
+}
+
+/**
+ * The database server's CPU for these watchers from now until `stop()`, in µs. The pool closes
+ * idle connections and opens new ones, so the backends are looked up every half second: each one's
+ * first reading (0 for one that appeared meanwhile) and last; a backend that ended loses at most
+ * its last half second.
+ */
+async function databaseCpu(watchers: readonly number[]) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const look = async (born: boolean) => {
+    for (const pid of await databasePids(watchers)) {
+      const ticks = cpuTicks(pid);
+      if (ticks === 0) continue;
+      if (!first.has(pid)) first.set(pid, born ? 0 : ticks);
+      last.set(pid, ticks);
+    }
+  };
+  await look(false);
+  let looking = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(() => look(true));
+  }, 500);
+  return {
+    async stop(): Promise<number> {
+      clearInterval(timer);
+      await looking;
+      await look(true);
+      return [...last].reduce((sum, [pid, ticks]) => sum + ticks - first.get(pid)!, 0) * TICK_US;
+    },
+  };
+}
+
+/** The fleet on PostgreSQL: 3 members; measured over two intervals after two of warm-up. */
 async function postgresRun(n: number): Promise<Figures> {
   const schema = `fleet_bench_${process.pid}_${n}`;
   const file = config(n, `postgres://postgres@127.0.0.1:5432/test?schema=${schema}`);
   const members: Member[] = [];
   try {
     for (const id of ['b1', 'b2', 'b3']) members.push(await startMember(file, id));
-    // Joining members take their share and adopt it: measure once the handovers are done.
-    await sleep(INTERVAL_S * 2000 + 3000);
-    const before = await Promise.all(members.map(gauges));
-    const cpu0 = members.map((m) => cpuTicks(m.child.pid!));
-    await sleep(INTERVAL_S * 2000);
-    const after = await Promise.all(members.map(gauges));
-    const cpu = members.reduce((sum, m, i) => sum + cpuTicks(m.child.pid!) - cpu0[i], 0) * TICK_US;
-    const delta = (key: string) => after.reduce((sum, g, i) => sum + g[key] - before[i][key], 0);
-    const polls = delta('statuskit_watch_polls_total');
+    const { cpu, dbCpu, polls, delta, lagP99Ms } = await measure(
+      members,
+      INTERVAL_S * 2000 + 3000,
+      'postgres',
+    );
+    const written = delta('statuskit_watch_history_written_total');
     return {
       cpuUsPerPoll: cpu / polls,
-      statementsPerSample:
-        delta('statuskit_watch_history_statements_total') / delta('statuskit_watch_history_written_total'),
-      lagP99Ms: Math.max(...after.map((g) => g.statuskit_watch_scheduling_lag_p99_ms)),
+      dbCpuUsPerSample: dbCpu / written,
+      statementsPerSample: delta('statuskit_watch_history_statements_total') / written,
+      lagP99Ms,
       polls,
     };
   } finally {
@@ -131,44 +221,25 @@ async function postgresRun(n: number): Promise<Figures> {
   }
 }
 
-/** One watcher on a SQLite file (a single member): polls counted from the file's samples. */
+/** One watcher on a SQLite file (a single member), measured the same way. */
 async function sqliteRun(n: number): Promise<Figures> {
   const db = join(mkdtempSync(join(tmpdir(), 'statuskit-fleet-bench-')), 'watch.db');
-  const file = config(n, db);
-  const child = spawn(process.execPath, [BIN, 'watch', '--quiet', '--config', file]);
+  const member = await startMember(config(n, db));
   try {
-    await sleep(INTERVAL_S * 1000 + 2000);
-    const reader = openDatabase(db, { readonly: true });
-    const count = () => (reader.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
-    const samples0 = count();
-    const cpu0 = cpuTicks(child.pid!);
-    await sleep(INTERVAL_S * 2000);
-    const polls = count() - samples0;
-    const cpu = (cpuTicks(child.pid!) - cpu0) * TICK_US;
-    // Lag: each sample's time against the previous sample of its target plus the interval.
-    const lags = (
-      reader
-        .prepare(
-          `SELECT time - lag(time) OVER (PARTITION BY target ORDER BY time) - ? AS late FROM samples ORDER BY time DESC LIMIT 5000`,
-        )
-        .all(INTERVAL_S * 1000) as { late: number | null }[]
-    )
-      .map((r) => r.late)
-      .filter((late): late is number => late !== null)
-      .sort((a, b) => a - b);
-    reader.close();
+    const { cpu, polls, lagP99Ms } = await measure([member], INTERVAL_S * 1000 + 2000, 'sqlite');
     // BEGIN, sample, state, COMMIT: in-process statements, no round trips.
-    return {
-      cpuUsPerPoll: cpu / polls,
-      statementsPerSample: 4,
-      lagP99Ms: Math.max(0, lags[Math.floor(lags.length * 0.99)] ?? 0),
-      polls,
-    };
+    return { cpuUsPerPoll: cpu / polls, statementsPerSample: 4, lagP99Ms, polls };
   } finally {
-    child.kill('SIGKILL');
+    member.child.kill('SIGKILL');
   }
 }
 
+/** Others share this machine: the figures are read beside the load they were taken under. */
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(`fleet bench: ${SIZES.join(', ')} targets every ${INTERVAL_S} s; load average ${load()}`);
 const rows: string[][] = [];
 const results = new Map<string, Figures>();
 for (const n of SIZES) {
@@ -184,13 +255,24 @@ for (const n of SIZES) {
       `${INTERVAL_S}s`,
       String(figures.polls),
       figures.cpuUsPerPoll.toFixed(0),
+      figures.dbCpuUsPerSample === undefined ? '(in process)' : figures.dbCpuUsPerSample.toFixed(0),
       figures.statementsPerSample.toFixed(2),
       figures.lagP99Ms.toFixed(0),
     ]);
   }
 }
+console.log(`load average after the runs: ${load()}`);
 printTable('watch fleet: CPU per poll, statements per sample, scheduling lag', [
-  ['store', 'targets', 'interval', 'polls measured', 'CPU µs/poll', 'statements/sample', 'lag p99 ms'],
+  [
+    'store',
+    'targets',
+    'interval',
+    'polls measured',
+    'CPU µs/poll',
+    'DB server CPU µs/sample',
+    'statements/sample',
+    'lag p99 ms',
+  ],
   ...rows,
 ]);
 const [small, large] = [SIZES[0], SIZES.at(-1)!];

@@ -169,7 +169,8 @@ export function componentOf(view: TargetView): CheckOutcome {
  * `/metrics` for Prometheus, like a blackbox exporter's: each shown target's reported level as
  * `statuskit_check_status{check="targets.<name>"}` and its last poll's duration as
  * `statuskit_check_duration_seconds` (the document's own check timings would be those of reading
- * memory), plus the watcher's process metrics.
+ * memory), the watcher's scheduling lag (`statuskit_watch_schedule_lag_seconds`, a summary over
+ * the last minute, its `_count` the polls), the fleet's gauges when it is a member, and the process metrics.
  */
 function targetMetrics(
   watcher: Watcher,
@@ -177,6 +178,8 @@ function targetMetrics(
   gauges: Record<string, () => number> = {},
 ): MetricsRenderer {
   const registry = new MetricsRegistry();
+  // Every watcher's own pace, fleet member or not: how late its polls started (`_count`: how many).
+  registry.register('statuskit_watch_schedule_lag', watcher.lag.histogram);
   for (const [name, read] of Object.entries(gauges)) registry.gauge(name, read);
   return {
     render(accept) {

@@ -13,6 +13,7 @@ import { type Level, SEVERITY } from '../model/levels.js';
 import type { CheckResult } from '../model/result.js';
 import type { CheckRunner } from '../tree/check-runner.js';
 import { type Assessment, inMaintenance } from './assess.js';
+import { weight } from './fleet/rendezvous.js';
 import { NotificationGrouper, type Timers } from './grouping.js';
 import type {
   Fence,
@@ -29,6 +30,7 @@ import { PushBoard } from './push.js';
 import { pruneDue, retentionCutoff } from './retention.js';
 import type { ChangeRecord, SampleValues } from './rule-history.js';
 import type { Value } from './rules/values.js';
+import { type LagSummary, ScheduleLag } from './schedule-lag.js';
 import type { WatchTarget } from './target.js';
 import { diffTargets, startsFresh, type TargetDiff } from './target-diff.js';
 import type { TransitionEvent } from './transition-event.js';
@@ -99,9 +101,6 @@ interface Entry {
   dueAt?: number;
 }
 
-/** Scheduling lags kept for the percentiles (a ring: the latest this many polls). */
-const LAG_RING = 2048;
-
 export class Watcher {
   private entries: Entry[];
   private readonly dispatcher: HookDispatcher;
@@ -116,8 +115,8 @@ export class Watcher {
   private windows: WatchWindows;
   /** Pings of the push targets (`POST /push/<token>` on `--serve`). */
   readonly board: PushBoard;
-  private readonly lags: number[] = [];
-  private lagCursor = 0;
+  /** How late polls start against their plan (/fleet, /metrics). */
+  readonly lag = new ScheduleLag();
   /** Polls done since start (the fleet's members table and the benchmark read it). */
   polls = 0;
 
@@ -204,21 +203,16 @@ export class Watcher {
     if (!entry) return;
     entry.epoch = undefined;
     clearTimeout(entry.timer);
+    this.lag.forget(name);
   }
 
-  /** Scheduling lag over the recent polls: how late polls started against their plan. */
-  schedulingLag(): { p50: number; p99: number; max: number; count: number } {
-    const sorted = [...this.lags].sort((a, b) => a - b);
-    const at = (q: number) =>
-      sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0, count: this.polls };
+  /** Scheduling lag over the recent window: how late polls started against their plan. */
+  schedulingLag(): LagSummary {
+    return this.lag.summary();
   }
 
   private noteLag(entry: Entry, started: number): void {
-    if (entry.dueAt === undefined) return;
-    const lag = Math.max(0, started - entry.dueAt);
-    if (this.lags.length < LAG_RING) this.lags.push(lag);
-    else this.lags[this.lagCursor++ % LAG_RING] = lag;
+    if (entry.dueAt !== undefined) this.lag.note(entry.view.target.name, started - entry.dueAt, started);
   }
 
   subscribe(listener: WatcherListener): () => void {
@@ -259,7 +253,10 @@ export class Watcher {
       kept.announced = old.announced;
       return restart(kept);
     });
-    for (const gone of running.values()) retire(gone);
+    for (const gone of running.values()) {
+      retire(gone);
+      this.lag.forget(gone.view.target.name);
+    }
     this.retainMs = next.retainMs;
     this.dispatcher.configure(next.hooks);
     this.grouper.configure(next.groupWaitMs ?? 0);
@@ -641,17 +638,17 @@ function bareAssessment(result: CheckResult): Assessment {
 }
 
 /**
- * When an adopted target is first polled: on its cadence when it was polled before (a handover
- * keeps the rhythm), else at a point of its interval spread by its name, so thousands of targets
- * taken at once do not all poll in the same instant.
+ * When an adopted target is first polled: on its cadence when it was polled lately (a handover
+ * keeps the rhythm), else at a point of its interval spread by its name. Thousands of targets taken
+ * at once (a fleet started, a member gone for a while) would otherwise all poll in the same
+ * instant, and again an interval later, each burst starting its last polls late.
  */
 function firstPollDelay(target: WatchTarget, stored: StoredTarget | null): number {
   const interval = target.intervalMs;
-  if (stored?.lastTime !== undefined)
-    return Math.max(0, Math.min(interval, stored.lastTime + interval - Date.now()));
-  let hash = 0;
-  for (let i = 0; i < target.name.length; i++) hash = (Math.imul(hash, 31) + target.name.charCodeAt(i)) >>> 0;
-  return hash % interval;
+  const due = stored?.lastTime === undefined ? undefined : stored.lastTime + interval - Date.now();
+  if (due !== undefined && due >= 0) return Math.min(interval, due);
+  // A well-mixed hash: a plain polynomial one puts `t300`, `t301`, … a few ms apart, in one burst.
+  return weight('', target.name) % interval;
 }
 
 /** A store's answer when it came at once; undefined for one still on its way. */

@@ -32,12 +32,6 @@ export function memberId(): string {
   return `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** A lease key's target: `api@eu` is `api` (target names have no `@`). */
-function nameOf(key: string): string {
-  const at = key.lastIndexOf('@');
-  return at < 0 ? key : key.slice(0, at);
-}
-
 export interface FleetView {
   member: string;
   region: string;
@@ -118,12 +112,11 @@ export class FleetCoordinator {
 
   private async roundOnce(): Promise<void> {
     const { pool } = this.store;
-    const lag = this.watcher.schedulingLag();
     const back = await sql.beat(pool, {
       member: this.member,
       region: this.region,
       owned: this.held.size,
-      lagMs: lag.p99,
+      lag: this.watcher.schedulingLag(),
     });
     if (back) await this.recordMember(this.member, 'ok');
     for (const gone of await sql.markGone(pool, this.leaseMs)) {
@@ -174,26 +167,27 @@ export class FleetCoordinator {
     const moving = new Map([...this.held].filter(([target]) => !mine.has(target)));
     if (moving.size === 0) return;
     for (const target of moving.keys()) this.lose(target, false);
+    // What this member polled of them goes in first, under its lease: handed over, not refused.
+    await this.store.flush(this.heartbeatMs);
     await sql.release(this.store.pool, this.member, moving);
     this.counts.leasesReleased += moving.size;
   }
 
   private async take(wanted: readonly string[]): Promise<void> {
     const taken = await sql.acquire(this.store.pool, this.member, wanted, this.leaseMs);
-    for (const [key, epoch] of taken) {
-      const name = nameOf(key);
-      const stored = await this.store.adopt(name, this.member, epoch, Date.now(), key);
-      if (stored === undefined) continue;
+    const adopted = await this.store.adoptAll(this.member, taken);
+    for (const [key, stored] of adopted) {
+      const epoch = taken.get(key)!;
       this.held.set(key, epoch);
       this.counts.leasesTaken++;
-      this.watcher.adopt(name, epoch, stored, key);
+      this.watcher.adopt(sql.targetOfLease(key), epoch, stored, key);
     }
   }
 
   private lose(key: string, lost = true): void {
     this.held.delete(key);
     if (lost) this.counts.leasesLost++;
-    this.watcher.release(nameOf(key));
+    this.watcher.release(sql.targetOfLease(key));
   }
 
   /** A member going silent (or coming back) is a transition like any other, recorded once. */

@@ -5,6 +5,22 @@
  * and each new owner gets a new epoch that fences every write of the previous one.
  */
 import type { Pool } from 'pg';
+import type { LagSummary } from '../schedule-lag.js';
+
+/**
+ * Keys and epochs in key order. Every statement that locks lease rows (taking, renewing, handing
+ * back, a write's fence) locks them in this one order, so two never wait on each other in a circle.
+ */
+function sortedColumns(held: ReadonlyMap<string, number>): [string[], number[]] {
+  const keys = [...held.keys()].sort();
+  return [keys, keys.map((key) => held.get(key)!)];
+}
+
+/** A lease key's target: `api@eu` is `api` (target names have no `@`). */
+export function targetOfLease(key: string): string {
+  const at = key.lastIndexOf('@');
+  return at < 0 ? key : key.slice(0, at);
+}
 
 export interface MemberRow {
   id: string;
@@ -12,6 +28,8 @@ export interface MemberRow {
   heartbeatAt: number;
   owned: number;
   lagMs: number;
+  /** The member's scheduling lag as it last beat (absent from a member of an older statuskit). */
+  lag?: LagSummary;
   live: boolean;
 }
 
@@ -19,18 +37,18 @@ export interface Heartbeat {
   member: string;
   region: string;
   owned: number;
-  lagMs: number;
+  lag: LagSummary;
 }
 
 /** Beats; true when the fleet had marked this member gone (it is back: a recovery to record). */
 export async function beat(pool: Pool, hb: Heartbeat): Promise<boolean> {
   const { rows } = await pool.query(
     `WITH old AS (SELECT left_at FROM members WHERE id = $1)
-     INSERT INTO members (id, region, pid, owned, lag_ms) VALUES ($1, $2, $3, $4, $5)
+     INSERT INTO members (id, region, pid, owned, lag_ms, lag) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), region = excluded.region, pid = excluded.pid,
-       owned = excluded.owned, lag_ms = excluded.lag_ms, left_at = NULL
+       owned = excluded.owned, lag_ms = excluded.lag_ms, lag = excluded.lag, left_at = NULL
      RETURNING (SELECT left_at FROM old) IS NOT NULL AS was_gone`,
-    [hb.member, hb.region, process.pid, hb.owned, Math.round(hb.lagMs)],
+    [hb.member, hb.region, process.pid, hb.owned, Math.round(hb.lag.p99Ms), JSON.stringify(hb.lag)],
   );
   return rows[0]?.was_gone === true;
 }
@@ -38,7 +56,7 @@ export async function beat(pool: Pool, hb: Heartbeat): Promise<boolean> {
 /** Members, with `live` for those whose heartbeat is younger than `ttlMs` (database time). */
 export async function members(pool: Pool, ttlMs: number): Promise<MemberRow[]> {
   const { rows } = await pool.query(
-    `SELECT id, region, owned, lag_ms, (extract(epoch FROM heartbeat_at) * 1000)::bigint AS hb,
+    `SELECT id, region, owned, lag_ms, lag, (extract(epoch FROM heartbeat_at) * 1000)::bigint AS hb,
             (heartbeat_at > now() - make_interval(secs => $1::float8 / 1000) AND left_at IS NULL) AS live
        FROM members ORDER BY id`,
     [ttlMs],
@@ -49,6 +67,7 @@ export async function members(pool: Pool, ttlMs: number): Promise<MemberRow[]> {
     heartbeatAt: Number(row.hb),
     owned: row.owned,
     lagMs: row.lag_ms,
+    ...(row.lag ? { lag: row.lag as LagSummary } : {}),
     live: row.live,
   }));
 }
@@ -73,11 +92,14 @@ export async function renew(
 ): Promise<Set<string>> {
   if (held.size === 0) return new Set();
   const { rows } = await pool.query(
-    `UPDATE leases l SET expires_at = now() + make_interval(secs => $4::float8 / 1000)
-       FROM unnest($2::text[], $3::bigint[]) AS h (target, epoch)
-      WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1
+    `WITH mine AS (
+       SELECT l.target FROM leases l
+         JOIN unnest($2::text[], $3::bigint[]) AS h (target, epoch) ON l.target = h.target AND l.epoch = h.epoch
+        WHERE l.owner = $1 ORDER BY l.target FOR UPDATE OF l)
+     UPDATE leases l SET expires_at = now() + make_interval(secs => $4::float8 / 1000)
+       FROM mine WHERE l.target = mine.target
       RETURNING l.target`,
-    [member, [...held.keys()], [...held.values()], ttlMs],
+    [member, ...sortedColumns(held), ttlMs],
   );
   return new Set(rows.map((row) => row.target as string));
 }
@@ -97,7 +119,7 @@ export async function acquire(
        expires_at = excluded.expires_at
        WHERE leases.expires_at < now() OR leases.owner = excluded.owner
      RETURNING target, epoch`,
-    [member, targets, ttlMs],
+    [member, [...targets].sort(), ttlMs],
   );
   return new Map(rows.map((row) => [row.target as string, Number(row.epoch)]));
 }
@@ -106,11 +128,20 @@ export async function acquire(
 export async function release(pool: Pool, member: string, held: ReadonlyMap<string, number>): Promise<void> {
   if (held.size === 0) return;
   await pool.query(
-    `UPDATE leases l SET expires_at = now() - interval '1 millisecond'
-       FROM unnest($2::text[], $3::bigint[]) AS h (target, epoch)
-      WHERE l.target = h.target AND l.epoch = h.epoch AND l.owner = $1`,
-    [member, [...held.keys()], [...held.values()]],
+    `WITH mine AS (
+       SELECT l.target FROM leases l
+         JOIN unnest($2::text[], $3::bigint[]) AS h (target, epoch) ON l.target = h.target AND l.epoch = h.epoch
+        WHERE l.owner = $1 ORDER BY l.target FOR UPDATE OF l)
+     UPDATE leases l SET expires_at = now() - interval '1 millisecond'
+       FROM mine WHERE l.target = mine.target`,
+    [member, ...sortedColumns(held)],
   );
+}
+
+/** Every live lease's key and owner (the fleet view's owners per target). */
+export async function liveLeases(pool: Pool): Promise<{ key: string; owner: string }[]> {
+  const { rows } = await pool.query('SELECT target, owner FROM leases WHERE expires_at > now()');
+  return rows.map((row) => ({ key: row.target as string, owner: row.owner as string }));
 }
 
 /** How many targets each member holds a live lease on (the fleet view). */

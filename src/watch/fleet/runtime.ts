@@ -11,6 +11,7 @@ import type { HookOptions } from '../hooks.js';
 import type { PgHistoryStore } from '../postgres/store.js';
 import type { Watcher } from '../watcher.js';
 import { FleetCoordinator, type FleetSettings } from './coordinator.js';
+import { type FreshnessSummary, fleetFreshness } from './freshness.js';
 import { OutboxSender } from './outbox.js';
 
 export const FLEET_PATH = '/fleet';
@@ -68,7 +69,6 @@ export class FleetRuntime {
         statuskit_watch_history_buffered: () => store.writeCounts.buffered,
         statuskit_watch_history_dropped_total: () => store.writeCounts.dropped,
         statuskit_watch_outbox_sent_total: () => outbox.counts.sent,
-        statuskit_watch_scheduling_lag_p99_ms: () => this.watcher.schedulingLag().p99,
         statuskit_watch_polls_total: () => this.watcher.polls,
         statuskit_watch_history_written_total: () => store.writeCounts.written,
         statuskit_watch_history_statements_total: () => store.statements,
@@ -78,8 +78,12 @@ export class FleetRuntime {
     };
   }
 
-  /** Members, region, last heartbeat, targets owned, lag: every member shows the same fleet. */
-  fleetJson(): Record<string, unknown> {
+  /**
+   * Members, region, last heartbeat, targets owned, scheduling lag (as each member last beat);
+   * and every target's last sample against its interval, read from the database: every member
+   * shows the same fleet, a target nobody polls included.
+   */
+  async fleetJson(): Promise<Record<string, unknown>> {
     const view = this.coordinator.view;
     return {
       member: this.coordinator.member,
@@ -93,14 +97,29 @@ export class FleetRuntime {
         lastHeartbeat: new Date(m.heartbeatAt).toISOString(),
         targetsOwned: m.owned,
         lagMs: m.lagMs,
+        ...(m.lag ? { lag: m.lag } : {}),
       })),
+      targets: await this.freshness(),
     };
+  }
+
+  /** The database being unreachable is said, not thrown: /fleet still shows the members. */
+  private async freshness(): Promise<FreshnessSummary | { error: string }> {
+    const watched = this.watcher.views.map(({ target }) => ({
+      name: target.name,
+      intervalMs: target.intervalMs,
+    }));
+    try {
+      return await fleetFreshness(this.store.pool, watched);
+    } catch (error) {
+      return { error: `history database unreachable: ${(error as Error).message}` };
+    }
   }
 
   private fleetRoute(): Route {
     return async (context) => {
       if (context.pathname !== FLEET_PATH) return undefined;
-      return json(200, this.fleetJson(), true);
+      return json(200, await this.fleetJson(), true);
     };
   }
 

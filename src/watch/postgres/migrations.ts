@@ -166,8 +166,13 @@ CREATE TABLE incident_updates (
 CREATE INDEX incident_updates_by_incident ON incident_updates (incident_id, at);
 `;
 
+/** Each member's scheduling lag (p50, p99, the worst targets) beside the p99 it always had. */
+const V4 = `
+ALTER TABLE members ADD COLUMN lag jsonb;
+`;
+
 /** Index = version - 1. Append, never edit: a deployed migration is history. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** One lock id for every statuskit history on the server: migrations are rare and short. */

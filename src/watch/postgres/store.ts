@@ -15,6 +15,7 @@ import {
   type LevelSample,
   summarizeAvailability,
 } from '../availability.js';
+import { targetOfLease } from '../fleet/leases.js';
 import { quorum } from '../fleet/quorum.js';
 import type {
   DayAvailability,
@@ -32,6 +33,13 @@ import { INITIAL_STATE, observe, type TargetState, type Transition } from '../tr
 import { connectOrExplain, createPool, type PgTarget, parsePgUrl } from './connection.js';
 import { migrate, PG_SCHEMA_VERSION, refuseNewer, schemaVersion } from './migrations.js';
 import {
+  type OpenSpan,
+  type PlainWrite,
+  type Run,
+  upsertRollupRows,
+  writePlainGroup,
+} from './plain-writes.js';
+import {
   DEFAULT_TIER_RETAIN_MS,
   mergeRows,
   type RollupRow,
@@ -44,6 +52,13 @@ import {
 import { isTransientPgError, type WriteOutcome, WriteQueue } from './write-queue.js';
 
 const DAY_MS = 86_400_000;
+/** Leases adopted per transaction. */
+const ADOPT_CHUNK = 500;
+/**
+ * Writes wait this long for the ones polled just after them, to share their transaction and their
+ * statements: at 10,000 targets every 30 s, ten samples or so a transaction per member.
+ */
+const WRITE_LINGER_MS = 100;
 /** The level under which observer gaps are rolled up (not a status level: never up, never down). */
 export const GAP = 'gap';
 
@@ -87,6 +102,7 @@ export class PgHistoryStore implements HistoryStore {
     this.queue = new WriteQueue({
       write: (items) => this.writeBatch(items),
       isTransient: isTransientPgError,
+      lingerMs: WRITE_LINGER_MS,
       log: options.log,
       shown: target.shown,
       limit: options.bufferLimit,
@@ -183,16 +199,19 @@ export class PgHistoryStore implements HistoryStore {
   }
 
   /**
-   * What waits in the queue, in one transaction: each write is fenced on its own (a refused one
-   * writes nothing, the others go on), and the batch commits once.
+   * What waits in the queue, in one transaction. Every write's lease is checked first, all at once
+   * (a refused one writes nothing, the others go on), and every targets row is locked in name
+   * order: the locks are taken in one order by every writer, so two never deadlock. The plain
+   * writes then go in groups of distinct targets, set-based (plain-writes.ts); a transition, a
+   * value change or a quorum result is written on its own, in its place.
    */
   private async writeBatch(writes: readonly Write[]): Promise<WriteOutcome[]> {
     const client = await this.checkout();
     try {
       await this.query(client, 'BEGIN');
-      const outcomes: WriteOutcome[] = [];
+      let outcomes: WriteOutcome[];
       try {
-        for (const write of writes) outcomes.push(await this.writeIn(client, write));
+        outcomes = await this.writeAll(client, writes);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
         throw error;
@@ -216,21 +235,34 @@ export class PgHistoryStore implements HistoryStore {
     return client.query(sql, params);
   }
 
-  /** The transaction's body: fence, then the rows (or the quorum's decision first). */
-  private async writeIn(client: PoolClient, write: Write): Promise<WriteOutcome> {
-    const { fence } = write.extras;
-    if (fence) {
-      // FOR SHARE: a takeover committing meanwhile is waited for and then seen, never slipped past.
-      const lease = await this.query(
-        client,
-        'SELECT 1 FROM leases WHERE target = $1 AND owner = $2 AND epoch = $3 FOR SHARE',
-        [fence.key ?? write.sample.target, fence.member, fence.epoch],
-      );
-      if (lease.rowCount === 0) return 'refused';
+  private async writeAll(client: PoolClient, writes: readonly Write[]): Promise<WriteOutcome[]> {
+    const run: Run = (sql, params) => this.query(client, sql, params);
+    const valid = await fenceAll(run, writes);
+    const outcomes: WriteOutcome[] = valid.map((ok) => (ok ? 'written' : 'refused'));
+    const accepted = writes.filter((_, i) => valid[i]);
+    const open = await lockTargets(run, [...new Set(accepted.map((w) => w.sample.target))]);
+    /** Targets written on their own in this batch: from then on they read their rows themselves. */
+    const alone = new Set<string>();
+    let group = new Map<string, PlainWrite>();
+    const flush = async () => {
+      await writePlainGroup(run, [...group.values()], open);
+      group = new Map();
+    };
+    for (const write of accepted) {
+      const target = write.sample.target;
+      if (isPlain(write) && !alone.has(target)) {
+        // A target's second write waits for its first: one row per target in each statement.
+        if (group.has(target)) await flush();
+        group.set(target, plainOf(write));
+        continue;
+      }
+      await flush();
+      alone.add(target);
+      if (write.extras.quorum) await this.writeQuorum(client, write);
+      else await this.writeRows(client, write);
     }
-    if (write.extras.quorum) await this.writeQuorum(client, write);
-    else await this.writeRows(client, write);
-    return 'written';
+    await flush();
+    return outcomes;
   }
 
   /**
@@ -430,25 +462,10 @@ export class PgHistoryStore implements HistoryStore {
   }
 
   private async upsertRollups(client: PoolClient, target: string, rows: readonly RollupRow[]): Promise<void> {
-    const merged = mergeRows(rows);
-    if (merged.length === 0) return;
-    await this.query(
-      client,
-      `INSERT INTO rollups (tier, bucket, target, level, ms, samples, duration_sum)
-         SELECT tier, bucket, $1, level, ms, samples, duration_sum
-           FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::bigint[])
-             AS r (tier, bucket, level, ms, samples, duration_sum)
-         ON CONFLICT (target, tier, bucket, level) DO UPDATE SET ms = rollups.ms + excluded.ms,
-           samples = rollups.samples + excluded.samples, duration_sum = rollups.duration_sum + excluded.duration_sum`,
-      [
-        target,
-        merged.map((r) => r.tier),
-        merged.map((r) => r.bucket),
-        merged.map((r) => r.level),
-        merged.map((r) => r.ms),
-        merged.map((r) => r.samples),
-        merged.map((r) => r.durationSum),
-      ],
+    const run: Run = (sql, params) => this.query(client, sql, params);
+    await upsertRollupRows(
+      run,
+      mergeRows(rows).map((row) => ({ ...row, target })),
     );
   }
 
@@ -464,55 +481,91 @@ export class PgHistoryStore implements HistoryStore {
     now = Date.now(),
     leaseKey = target,
   ): Promise<StoredTarget | null | undefined> {
+    const adopted = await this.adoptAll(member, new Map([[leaseKey, epoch]]), now);
+    return adopted.get(leaseKey);
+  }
+
+  /**
+   * `adopt` for many leases at once, a transaction per ADOPT_CHUNK of them: a member joining a
+   * fleet of 10,000 targets takes thousands in one round, and one transaction each would outlast
+   * its leases. Each key taken maps to its stored target (null: none yet); a stale one is absent.
+   */
+  async adoptAll(
+    member: string,
+    leases: ReadonlyMap<string, number>,
+    now = Date.now(),
+  ): Promise<Map<string, StoredTarget | null>> {
+    const adopted = new Map<string, StoredTarget | null>();
+    const keys = [...leases.keys()].sort();
+    for (let i = 0; i < keys.length; i += ADOPT_CHUNK) {
+      const chunk = new Map(keys.slice(i, i + ADOPT_CHUNK).map((key) => [key, leases.get(key)!]));
+      for (const [key, stored] of await this.adoptChunk(member, chunk, now)) adopted.set(key, stored);
+    }
+    return adopted;
+  }
+
+  private async adoptChunk(
+    member: string,
+    leases: ReadonlyMap<string, number>,
+    now: number,
+  ): Promise<Map<string, StoredTarget | null>> {
     const client = await this.checkout();
+    const run: Run = (sql, params) => this.query(client, sql, params);
     try {
-      await client.query('BEGIN');
-      const lease = await client.query(
-        'SELECT 1 FROM leases WHERE target = $1 AND owner = $2 AND epoch = $3 FOR SHARE',
-        [leaseKey, member, epoch],
+      await run('BEGIN', []);
+      const held = await run(
+        'SELECT target, owner, epoch FROM leases WHERE target = ANY($1) ORDER BY target FOR SHARE',
+        [[...leases.keys()]],
       );
-      if (lease.rowCount === 0) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
-      if (leaseKey !== target) {
-        // One region of a quorum target: the other regions may still be polling it, no gap here.
-        const shared = await client.query('SELECT * FROM targets WHERE name = $1', [target]);
-        await client.query('COMMIT');
-        return shared.rows[0] ? toStoredTarget(shared.rows[0] as TargetRow) : null;
-      }
-      const found = await client.query('SELECT * FROM targets WHERE name = $1 FOR UPDATE', [target]);
-      const row = found.rows[0] as TargetRow | undefined;
-      if (!row) {
-        await client.query('COMMIT');
-        return null;
-      }
-      const openTime = row.open_time === null ? undefined : Number(row.open_time);
-      if (
-        openTime !== undefined &&
-        row.open_interval &&
-        row.open_level &&
-        now - openTime > 1.5 * row.open_interval
-      ) {
-        const gapStart = openTime + row.open_interval;
-        await this.upsertRollups(client, target, [
-          ...spanRows(row.open_level, openTime, gapStart),
-          ...spanRows(GAP, gapStart, now),
-        ]);
-        await client.query(
-          'INSERT INTO gaps (target, start_time, end_time, member) VALUES ($1, $2, $3, $4)',
-          [target, gapStart, now, member],
-        );
-        await client.query('UPDATE targets SET open_time = NULL WHERE name = $1', [target]);
-      }
-      await client.query('COMMIT');
-      return toStoredTarget(row);
+      const valid = held.rows
+        .filter((row) => row.owner === member && Number(row.epoch) === leases.get(row.target))
+        .map((row) => row.target as string);
+      // One region of a quorum target: the other regions may still be polling it, no gap there.
+      const own = valid.filter((key) => targetOfLease(key) === key);
+      const regional = valid.filter((key) => targetOfLease(key) !== key);
+      const locked = await run('SELECT * FROM targets WHERE name = ANY($1) ORDER BY name FOR UPDATE', [own]);
+      const shared = await run('SELECT * FROM targets WHERE name = ANY($1)', [regional.map(targetOfLease)]);
+      const rows = new Map(
+        [...locked.rows, ...shared.rows].map((row) => [row.name as string, row as TargetRow]),
+      );
+      await this.recordGaps(
+        run,
+        (locked.rows as TargetRow[]).filter((row) => unpolledSince(row, now)),
+        member,
+        now,
+      );
+      await run('COMMIT', []);
+      const stored = (key: string) => rows.get(targetOfLease(key));
+      return new Map(valid.map((key) => [key, stored(key) ? toStoredTarget(stored(key)!) : null]));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /** The last sample's span closed where its interval ended, the rest until now a gap. */
+  private async recordGaps(run: Run, rows: readonly TargetRow[], member: string, now: number): Promise<void> {
+    if (rows.length === 0) return;
+    const spans = rows.map((row) => {
+      const openTime = Number(row.open_time);
+      return { target: row.name, level: row.open_level!, openTime, gapStart: openTime + row.open_interval! };
+    });
+    await upsertRollupRows(
+      run,
+      spans.flatMap((s) =>
+        mergeRows([...spanRows(s.level, s.openTime, s.gapStart), ...spanRows(GAP, s.gapStart, now)]).map(
+          (row) => ({ ...row, target: s.target }),
+        ),
+      ),
+    );
+    await run(
+      `INSERT INTO gaps (target, start_time, end_time, member)
+         SELECT target, start_time, $3, $4 FROM unnest($1::text[], $2::bigint[]) AS g (target, start_time)`,
+      [spans.map((s) => s.target), spans.map((s) => s.gapStart), now, member],
+    );
+    await run('UPDATE targets SET open_time = NULL WHERE name = ANY($1)', [spans.map((s) => s.target)]);
   }
 
   async targets(): Promise<StoredTarget[]> {
@@ -748,6 +801,80 @@ export class PgHistoryStore implements HistoryStore {
 }
 
 const guarded = new WeakSet<PoolClient>();
+
+/** Nobody polled the target for more than an interval and a half: the time since is a gap. */
+function unpolledSince(row: TargetRow, now: number): boolean {
+  const openTime = row.open_time === null ? undefined : Number(row.open_time);
+  return (
+    openTime !== undefined &&
+    !!row.open_interval &&
+    !!row.open_level &&
+    now - openTime > 1.5 * row.open_interval
+  );
+}
+
+function leaseKeyOf(write: Write): string {
+  return write.extras.fence?.key ?? write.sample.target;
+}
+
+/**
+ * Every fenced write's lease, in one read: FOR SHARE, so a takeover committing meanwhile is waited
+ * for and then seen, never slipped past; in key order, as the coordinator takes them.
+ */
+async function fenceAll(run: Run, writes: readonly Write[]): Promise<boolean[]> {
+  const keys = [...new Set(writes.filter((w) => w.extras.fence).map(leaseKeyOf))].sort();
+  const held = new Map<string, { owner: string; epoch: number }>();
+  if (keys.length > 0) {
+    const { rows } = await run(
+      'SELECT target, owner, epoch FROM leases WHERE target = ANY($1) ORDER BY target FOR SHARE',
+      [keys],
+    );
+    for (const row of rows) held.set(row.target, { owner: row.owner, epoch: Number(row.epoch) });
+  }
+  return writes.map((write) => {
+    const { fence } = write.extras;
+    if (!fence) return true;
+    const lease = held.get(leaseKeyOf(write));
+    return lease !== undefined && lease.owner === fence.member && lease.epoch === fence.epoch;
+  });
+}
+
+/** No transition, no value change, no quorum: a sample and a state, written set-based. */
+function isPlain(write: Write): boolean {
+  return !write.transition && write.changes.length === 0 && !write.extras.quorum;
+}
+
+function plainOf({ sample, url, state, extras }: Write): PlainWrite {
+  return {
+    sample,
+    url,
+    state,
+    member: extras.fence?.member ?? null,
+    epoch: extras.fence?.epoch ?? null,
+    region: extras.region ?? null,
+    values: valuesJson(sample.values),
+  };
+}
+
+/** Locks the targets rows in name order and reads where each one's last span was left open. */
+async function lockTargets(run: Run, names: readonly string[]): Promise<Map<string, OpenSpan | undefined>> {
+  const open = new Map<string, OpenSpan | undefined>();
+  if (names.length === 0) return open;
+  const { rows } = await run(
+    'SELECT name, open_time, open_level, open_interval FROM targets WHERE name = ANY($1) ORDER BY name FOR UPDATE',
+    [[...names].sort()],
+  );
+  for (const row of rows) {
+    const known = row.open_time !== null && row.open_level && row.open_interval;
+    open.set(
+      row.name,
+      known
+        ? { time: Number(row.open_time), level: row.open_level, intervalMs: row.open_interval }
+        : undefined,
+    );
+  }
+  return open;
+}
 
 interface TargetRow {
   name: string;

@@ -13,6 +13,11 @@ export interface WriteQueueOptions<T> {
   write: (items: readonly T[]) => Promise<WriteOutcome[]>;
   /** Items per transaction at most (what waits is written together: one commit, not one each). */
   batch?: number;
+  /**
+   * How long the first write into an idle queue waits for company: polls are spread over their
+   * interval, so without it every transaction would carry one sample (default 0: at once).
+   */
+  lingerMs?: number;
   isTransient: (error: unknown) => boolean;
   log: Logger;
   /** Where the writes go, for the log lines (a URL without password). */
@@ -30,6 +35,7 @@ export class WriteQueue<T> {
   private outage: { since: number; waitMs: number } | undefined;
   private idle: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lingering: NodeJS.Timeout | undefined;
   private closed = false;
   readonly counts = { written: 0, refused: 0, dropped: 0, failed: 0 };
 
@@ -57,12 +63,24 @@ export class WriteQueue<T> {
         });
     }
     this.items.push(item);
+    if (this.running || this.timer || this.lingering) return;
+    const lingerMs = this.options.lingerMs ?? 0;
+    if (lingerMs <= 0) void this.run();
+    else this.lingering = setTimeout(() => this.runNow(), lingerMs);
+  }
+
+  /** Ends a linger: what waits is written now. */
+  private runNow(): void {
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
     if (!this.running && !this.timer) void this.run();
   }
 
   /** Resolves once everything queued so far is written (or refused), or after `maxMs`. */
   async drain(maxMs = 10_000): Promise<boolean> {
     if (this.items.length === 0 && !this.running) return true;
+    // Someone waits for the writes: no more company to wait for.
+    if (this.lingering) this.runNow();
     let timeout: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       new Promise<true>((resolve) => this.idle.push(() => resolve(true))),
@@ -77,7 +95,9 @@ export class WriteQueue<T> {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.lingering);
     this.timer = undefined;
+    this.lingering = undefined;
   }
 
   private async run(): Promise<void> {

@@ -4,8 +4,11 @@
  * out in seconds: every flip noticed, one webhook per transition, complete histories; a member
  * killed with SIGKILL taken over within lease + interval with the gap recorded; a member paused
  * past its lease fenced when it wakes; a sender killed mid-send redelivered with the same key.
+ * Two more targets are leased to a member that does not exist, so nobody polls them: /fleet shows
+ * them as overdue beside every member's scheduling lag.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PgHistoryStore } from '../../../src/watch/postgres/store.js';
 import { withService } from '../../checks/support.js';
 import { until } from '../../support/wait.js';
 import { assertBuilt, type RunningWatch, startWatch } from '../spawn-watch.js';
@@ -17,6 +20,8 @@ const TARGETS = 60;
 const INTERVAL_MS = 500;
 const LEASE_MS = 2000;
 const names = Array.from({ length: TARGETS }, (_, i) => `t${String(i).padStart(2, '0')}`);
+/** Leased for an hour to a member that never runs: one never sampled, one sampled long ago. */
+const UNPOLLED = ['ghost-never', 'ghost-stale'];
 
 pgDescribe('a fleet of three watchers on one PostgreSQL history', () => {
   let schema: Schema;
@@ -62,9 +67,21 @@ pgDescribe('a fleet of three watchers on one PostgreSQL history', () => {
     schema = await freshSchema('fleet');
     targets = await flippableTargets();
     receiver = await webhookReceiver();
+    await PgHistoryStore.migrateOnly(schema.url);
+    await q(
+      "INSERT INTO leases (target, owner, epoch, expires_at) SELECT t, 'ghost', 1, now() + interval '1 hour' FROM unnest($1::text[]) AS t",
+      [UNPOLLED],
+    );
+    await q("INSERT INTO targets (name, url, last_time) VALUES ('ghost-stale', $1, $2)", [
+      targets.url(98),
+      Date.now() - 60_000,
+    ]);
     config = fleetConfig({
       history: schema.url,
-      targets: names.map((name, i) => ({ name, url: targets.url(i) })),
+      targets: [
+        ...names.map((name, i) => ({ name, url: targets.url(i) })),
+        ...UNPOLLED.map((name, i) => ({ name, url: targets.url(98 + i) })),
+      ],
       webhook: receiver.url,
       intervalMs: INTERVAL_MS,
       leaseMs: LEASE_MS,
@@ -74,7 +91,8 @@ pgDescribe('a fleet of three watchers on one PostgreSQL history', () => {
     await until(
       async () => {
         const now = await owners();
-        return now.size === TARGETS && new Set([...now.values()].map((o) => o.owner)).size === 3;
+        const held = names.map((name) => now.get(name)?.owner);
+        return held.every(Boolean) && new Set(held).size === 3;
       },
       'the 60 targets spread over the 3 members',
       15_000,
@@ -97,6 +115,74 @@ pgDescribe('a fleet of three watchers on one PostgreSQL history', () => {
     await targets?.close();
     await schema?.drop();
   });
+
+  it('shows each member’s scheduling lag and each target’s freshness on /fleet and /metrics', async () => {
+    const [statusUrl, , , metricsUrl] = await members.get('m1')!.lines(4);
+    const fleetUrl = new URL('/fleet', statusUrl).href;
+    type Fleet = {
+      members: {
+        id: string;
+        lag?: {
+          p50Ms: number;
+          p99Ms: number;
+          maxMs: number;
+          polls: number;
+          windowMs: number;
+          worst: { target: string; lagMs: number }[];
+        };
+      }[];
+      targets: {
+        targets: number;
+        overdue: number;
+        neverSampled: number;
+        stalest: { target: string; ageMs: number | null; intervals: number | null; owners: string[] }[];
+      };
+    };
+    let fleet: Fleet | undefined;
+    // Settled: every member has beaten with its lag since it started polling, and every polled
+    // target has a sample younger than two intervals (a member starved by a loaded machine may
+    // lose its leases for a round; the fleet catches up, the two nobody polls never do).
+    await until(
+      async () => {
+        const response = await fetch(fleetUrl);
+        expect(response.status).toBe(200);
+        fleet = (await response.json()) as Fleet;
+        return (
+          fleet.members.length === 3 &&
+          fleet.members.every((m) => (m.lag?.polls ?? 0) > 0) &&
+          fleet.targets.overdue === UNPOLLED.length
+        );
+      },
+      () => `a settled fleet on /fleet: ${JSON.stringify(fleet)}`,
+      15_000,
+    );
+    for (const member of fleet!.members) {
+      const lag = member.lag!;
+      expect(lag.windowMs).toBe(60_000);
+      expect(lag.p99Ms).toBeGreaterThanOrEqual(lag.p50Ms);
+      expect(lag.maxMs).toBeGreaterThanOrEqual(lag.p99Ms);
+      // The latest-starting targets, worst first, each a target this fleet polls.
+      expect(lag.worst.map((late) => late.lagMs)).toEqual(
+        [...lag.worst.map((late) => late.lagMs)].sort((a, b) => b - a),
+      );
+      for (const late of lag.worst) expect(names).toContain(late.target);
+    }
+    const { targets: fresh } = fleet!;
+    expect(fresh.targets).toBe(TARGETS + UNPOLLED.length);
+    expect(fresh.neverSampled).toBe(1);
+    expect(fresh.stalest.slice(0, 2)).toMatchObject([
+      { target: 'ghost-never', ageMs: null, intervals: null, owners: ['ghost'] },
+      { target: 'ghost-stale', owners: ['ghost'] },
+    ]);
+    expect(fresh.stalest[1].intervals).toBeGreaterThan(100);
+    expect(fresh.stalest[2].intervals).toBeLessThanOrEqual(2);
+    expect(fresh.stalest[2].owners).toHaveLength(1);
+    const metrics = await (await fetch(metricsUrl)).text();
+    const p99 = /^statuskit_watch_schedule_lag_seconds\{quantile="0\.99"\} ([\d.e+-]+)$/m.exec(metrics);
+    expect(Number(p99?.[1])).toBeGreaterThanOrEqual(0);
+    const count = /^statuskit_watch_schedule_lag_seconds_count (\d+)$/m.exec(metrics);
+    expect(Number(count?.[1])).toBeGreaterThan(0);
+  }, 20_000);
 
   it('notices every flip, delivers one webhook per transition, and keeps complete histories', async () => {
     const flipped = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
