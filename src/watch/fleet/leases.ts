@@ -143,11 +143,3 @@ export async function liveLeases(pool: Pool): Promise<{ key: string; owner: stri
   const { rows } = await pool.query('SELECT target, owner FROM leases WHERE expires_at > now()');
   return rows.map((row) => ({ key: row.target as string, owner: row.owner as string }));
 }
-
-/** How many targets each member holds a live lease on (the fleet view). */
-export async function leaseCounts(pool: Pool): Promise<Map<string, number>> {
-  const { rows } = await pool.query(
-    'SELECT owner, count(*)::int AS n FROM leases WHERE expires_at > now() GROUP BY owner',
-  );
-  return new Map(rows.map((row) => [row.owner as string, row.n as number]));
-}
