@@ -26,6 +26,26 @@ function planOf(config: Record<string, unknown>) {
   return { plan: planWatch({ urls: [], layer: {} }, read.config), config: read.config };
 }
 
+/** A watcher of the plan and its page (from memory); returns the page's URL. */
+async function servePage(
+  plan: ReturnType<typeof planOf>['plan'],
+  config: ReturnType<typeof planOf>['config'],
+): Promise<string> {
+  watcher = new Watcher({
+    targets: plan.targets,
+    log: createLogger({ format: 'json', write: () => {} }),
+    retainMs: plan.retainMs,
+    hooks: { timeoutMs: 1000, retries: 0, backoffMs: 10 },
+    windows: plan.windows,
+  });
+  server = await serveWatcher(
+    watcher,
+    { host: '127.0.0.1', port: 0 },
+    { statusPage: { config: config.statusPage! } },
+  );
+  return server.urls().at(-1)!;
+}
+
 describe('status page in process', () => {
   it('serves the page from memory without a history, follows the polls and a reload', async () => {
     targets = await startTargets('nothing');
@@ -34,21 +54,9 @@ describe('status page in process', () => {
       statusPage: { path: '/public', title: 'In memory', targets: { api: { name: 'API' } } },
       targets: { api: { url: `${targets.url}/svc/api` } },
     });
-    watcher = new Watcher({
-      targets: plan.targets,
-      log: createLogger({ format: 'json', write: () => {} }),
-      retainMs: plan.retainMs,
-      hooks: { timeoutMs: 1000, retries: 0, backoffMs: 10 },
-      windows: plan.windows,
-    });
-    server = await serveWatcher(
-      watcher,
-      { host: '127.0.0.1', port: 0 },
-      { statusPage: { config: config.statusPage! } },
-    );
-    const page = server.urls().at(-1)!;
+    const page = await servePage(plan, config);
     expect(page).toMatch(/\/public$/);
-    watcher.start();
+    watcher!.start();
     const data = async () => (await fetch(`${page}/api/status.json`)).json();
     const levels = async () =>
       (await data()).groups.flatMap((g: { targets: { id: string; level: string }[] }) =>
@@ -62,7 +70,7 @@ describe('status page in process', () => {
       interval: '100ms',
       targets: { api: { url: `${targets.url}/svc/api` }, search: { url: `${targets.url}/svc/search` } },
     }).plan;
-    watcher.reconfigure({
+    watcher!.reconfigure({
       targets: next.targets,
       retainMs: next.retainMs,
       hooks: next.hooks,
@@ -80,20 +88,8 @@ describe('status page in process', () => {
       statusPage: { path: '/public', targets: { api: { name: 'API' } } },
       targets: { api: { url: `${targets.url}/svc/api` } },
     });
-    watcher = new Watcher({
-      targets: plan.targets,
-      log: createLogger({ format: 'json', write: () => {} }),
-      retainMs: plan.retainMs,
-      hooks: { timeoutMs: 1000, retries: 0, backoffMs: 10 },
-      windows: plan.windows,
-    });
-    server = await serveWatcher(
-      watcher,
-      { host: '127.0.0.1', port: 0 },
-      { statusPage: { config: config.statusPage! } },
-    );
-    const page = server.urls().at(-1)!;
-    watcher.start();
+    const page = await servePage(plan, config);
+    watcher!.start();
     type Item = { status: string; by: string; start: string; end?: string; targets: { name: string }[] };
     const maintenance = async () =>
       (await (await fetch(`${page}/api/status.json`)).json()).maintenance as {
