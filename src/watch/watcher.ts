@@ -170,7 +170,20 @@ export class Watcher {
   start(): void {
     this.started = true;
     this.prune();
-    for (const entry of this.entries) if (this.owns(entry)) this.schedule(entry, 0);
+    this.scheduleRamped(this.entries.filter((entry) => this.owns(entry)));
+  }
+
+  /**
+   * First polls of targets that start together (the watcher started, a reload added many): one a
+   * millisecond, or closer so that all start within their interval. A handful starts at once; ten
+   * thousand would otherwise poll in the same instant, and again one interval later, every interval
+   * (each burst's last polls late by the time the loop takes to start them all).
+   */
+  private scheduleRamped(entries: readonly Entry[]): void {
+    entries.forEach((entry, index) => {
+      const spacingMs = Math.min(1, entry.view.target.intervalMs / entries.length);
+      this.schedule(entry, Math.floor(index * spacingMs));
+    });
   }
 
   private owns(entry: Entry): boolean {
@@ -261,7 +274,7 @@ export class Watcher {
     this.dispatcher.configure(next.hooks);
     this.grouper.configure(next.groupWaitMs ?? 0);
     this.windows = next.windows ?? NO_WINDOWS;
-    if (this.started) for (const entry of restarted) if (this.owns(entry)) this.schedule(entry, 0);
+    if (this.started) this.scheduleRamped(restarted.filter((entry) => this.owns(entry)));
     for (const listener of this.listeners) listener.reconfigured?.(diff);
     return diff;
   }

@@ -673,15 +673,11 @@ export class PgHistoryStore implements HistoryStore {
       if (row.level === GAP) gapMs += Number(row.ms);
       else if (isLevel(row.level)) byLevel[row.level as Level] += Number(row.ms);
     }
-    const open = await this.pool.query(
-      'SELECT open_time, open_level, open_interval FROM targets WHERE name = $1',
-      [target],
-    );
-    const row = open.rows[0];
-    if (row?.open_time != null && isLevel(row.open_level)) {
-      const from = Math.max(Number(row.open_time), whole.start);
-      const to = Math.min(Number(row.open_time) + COVER_INTERVALS * row.open_interval, whole.end);
-      if (to > from) byLevel[row.open_level as Level] += to - from;
+    const open = await this.openSpan(target);
+    if (open) {
+      const from = Math.max(open.from, whole.start);
+      const to = Math.min(open.to, whole.end);
+      if (to > from) byLevel[open.level] += to - from;
     }
     for (const edge of [
       { start: window.start, end: whole.start },
@@ -693,6 +689,18 @@ export class PgHistoryStore implements HistoryStore {
       gapMs += part.gapMs;
     }
     return { ...summarizeAvailability(byLevel, window), gapMs };
+  }
+
+  /** The span of the target's latest sample, not yet in the rollups: as far as it may speak. */
+  private async openSpan(target: string): Promise<{ level: Level; from: number; to: number } | undefined> {
+    const { rows } = await this.pool.query(
+      'SELECT open_time, open_level, open_interval FROM targets WHERE name = $1',
+      [target],
+    );
+    const row = rows[0];
+    if (row?.open_time == null || !isLevel(row.open_level)) return undefined;
+    const from = Number(row.open_time);
+    return { level: row.open_level as Level, from, to: from + COVER_INTERVALS * row.open_interval };
   }
 
   /** From the raw samples of [start, end), the one before it, and the gaps there. */
@@ -743,6 +751,17 @@ export class PgHistoryStore implements HistoryStore {
       entry.samples += row.samples;
       if (row.level === GAP) entry.gapMs += Number(row.ms);
       else if (isLevel(row.level)) entry.byLevel[row.level as Level] += Number(row.ms);
+    }
+    // The latest sample's span reaches the rollups only with the next sample: until then it is
+    // added here, up to this moment, split over the days it covers (a sample at 21:00 covers the
+    // evening before a bar drawn at 03:00).
+    const open = await this.openSpan(target);
+    if (open) {
+      const to = Math.min(open.to, Date.now());
+      for (const entry of result) {
+        const ms = Math.min(to, entry.day + DAY_MS) - Math.max(open.from, entry.day);
+        if (ms > 0) entry.byLevel[open.level] += ms;
+      }
     }
     return result.map((entry) => {
       const { ratio } = summarizeAvailability(entry.byLevel, { start: entry.day, end: entry.day + DAY_MS });

@@ -129,6 +129,26 @@ pgDescribe('PostgreSQL history (real server)', () => {
     expect(report.targets[0].gapMs).toBe(0);
   });
 
+  it("counts the latest sample's span, not yet rolled up, in the days it covers, up to now", async () => {
+    // Down two hours before midnight, an hourly interval, no sample since: the evening is down in
+    // yesterday's bar whatever the time of day the test runs at, and today's has no future time.
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    store.record(sample(today - 4 * 3_600_000, 'ok', 'evening', 3_600_000), 'http://evening/', {
+      level: 'ok',
+      streak: 0,
+    });
+    store.record(sample(today - 2 * 3_600_000, 'critical', 'evening', 3_600_000), 'http://evening/', {
+      level: 'critical',
+      streak: 0,
+    });
+    expect(await store.flush()).toBe(true);
+    const [yesterday, todays] = await store.dailyAvailability('evening', 2);
+    expect(yesterday.byLevel).toMatchObject({ ok: 2 * 3_600_000, critical: 2 * 3_600_000 });
+    const sinceMidnight = Date.now() - today;
+    expect(todays.byLevel.critical).toBeGreaterThan(0);
+    expect(todays.byLevel.critical).toBeLessThanOrEqual(Math.min(sinceMidnight, 3_600_000));
+  });
+
   it('refuses a write whose lease epoch is stale, and counts it', async () => {
     const first = await acquire(store.pool, 'member-a', ['fenced'], 60_000);
     expect(first.get('fenced')).toBe(1);
