@@ -98,6 +98,11 @@ INSERT OR IGNORE INTO page_meta (key, value) VALUES ('version', 0);
 
 /** Hourly response times are kept this long (the page shows 24 h). */
 const HOURLY_KEEP_MS = 48 * HOUR_MS;
+/**
+ * Day bars and the transitions behind them are kept this long: the longest bar (90 days) and a
+ * day of margin. Incidents are the page's public record and are kept.
+ */
+const DAILY_KEEP_MS = 91 * DAY_MS;
 
 /** One poll as the page takes it in. */
 export interface PageSample {
@@ -227,7 +232,7 @@ export class SqlitePageSource implements StatusPageSource {
     for (const name of names) {
       found.push(...this.db.transaction(() => this.catchUpTarget(name, maintenance))());
     }
-    this.statement('DELETE FROM page_hourly WHERE hour < ?').run(now - HOURLY_KEEP_MS);
+    this.prune(now);
     if (found.length > 0) this.bump();
     return found.sort((a, b) => a.time - b.time);
   }
@@ -340,6 +345,9 @@ export class SqlitePageSource implements StatusPageSource {
       maintenance_by: maintenanceBy,
       announced,
     });
+    // Once a day (the first sample of a new UTC day), what the page no longer shows goes.
+    if (row && Math.floor(row.last_time / DAY_MS) !== Math.floor(sample.time / DAY_MS))
+      this.prune(sample.time);
     const newHour = !row || hourStart(row.last_time) !== hourStart(sample.time);
     if (newHour) {
       this.statement('DELETE FROM page_hourly WHERE target = ? AND hour < ?').run(
@@ -587,6 +595,18 @@ export class SqlitePageSource implements StatusPageSource {
       update.message,
     );
   }
+
+  /** Drops the rollups and transitions older than any bar shows (at most once a UTC day). */
+  private prune(now: number): void {
+    const day = Math.floor(now / DAY_MS);
+    if (day === this.prunedDay) return;
+    this.prunedDay = day;
+    this.statement('DELETE FROM page_hourly WHERE hour < ?').run(now - HOURLY_KEEP_MS);
+    this.statement('DELETE FROM page_daily WHERE day < ?').run(now - DAILY_KEEP_MS);
+    this.statement('DELETE FROM page_transitions WHERE time < ?').run(now - DAILY_KEEP_MS);
+  }
+
+  private prunedDay: number | undefined;
 
   private insertTransition(transition: PageTransition): void {
     this.statement(

@@ -109,6 +109,36 @@ describe('SQLite page source', () => {
     expect(live.responseTimes('api', NOW - DAY)).toEqual(caught.responseTimesFromSamples('api', NOW - DAY));
   });
 
+  it('drops day bars and transitions older than any bar shows, at the catch-up and on a new day', () => {
+    const file = freshFile();
+    // 120 days, down for an hour 100 and 10 days ago: the first outage (and the first observation)
+    // is past the 90 days any bar shows, the second is not.
+    const downDays = [TODAY - 100 * DAY, TODAY - 10 * DAY];
+    const old = (t: number) =>
+      downDays.includes(dayStart(t)) && t - dayStart(t) < 3_600_000 ? ('critical' as const) : ('ok' as const);
+    writeHistory(file, [{ name: 'api', displayUrl: 'http://a/', levelAt: old }], NOW - DAY, 119);
+    const source = track(SqlitePageSource.open(file));
+    source.catchUp(NOW - DAY);
+    const db = openDatabase(file);
+    const oldest = () =>
+      db.prepare('SELECT min(day) AS day, count(*) AS n FROM page_daily').get() as { day: number; n: number };
+    const transitions = () =>
+      (db.prepare('SELECT count(*) AS n FROM page_transitions').get() as { n: number }).n;
+    expect(oldest().day).toBeGreaterThanOrEqual(NOW - DAY - 91 * DAY);
+    expect(transitions()).toBe(2);
+    expect(source.transitions(0).map((t) => [t.to, dayStart(t.time)])).toEqual([
+      ['critical', TODAY - 10 * DAY],
+      ['ok', TODAY - 10 * DAY],
+    ]);
+    // The first sample of the next day prunes again: the oldest bar moves on by a day.
+    const before = oldest().day;
+    source.ingest(
+      { time: NOW, target: 'api', level: 'ok', durationMs: 10, intervalMs: SAMPLE_EVERY },
+      { level: 'ok' },
+    );
+    expect(oldest().day).toBe(before + DAY);
+    db.close();
+  });
   it('keeps incidents with their updates; several at once; a resolved one leaves the open list', () => {
     const source = track(SqlitePageSource.open(freshFile()));
     const before = source.version();
