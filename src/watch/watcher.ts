@@ -99,7 +99,16 @@ interface Entry {
   leaseKey?: string;
   /** When the next poll was planned (scheduling lag is measured against it). */
   dueAt?: number;
+  /** When the last poll started: pings closer than PING_JUDGE_GAP_MS to it wait for the gap. */
+  lastPollAt?: number;
 }
+
+/**
+ * A push target is judged on a ping at most this often: a flood of pings (a job in a tight loop,
+ * or `wrk` on a leaked token) costs one judgement and one history write a second, not one per
+ * ping. The last ping within the gap is the one judged, at the gap's end.
+ */
+export const PING_JUDGE_GAP_MS = 1000;
 
 export class Watcher {
   private entries: Entry[];
@@ -299,8 +308,17 @@ export class Watcher {
       entry.again = true;
       return;
     }
+    const waitMs = this.pingWait(entry);
+    // Already planned within the gap (an earlier ping of the flood): that judgement takes this ping.
+    if (waitMs > 0 && entry.dueAt !== undefined && entry.dueAt <= Date.now() + waitMs) return;
     clearTimeout(entry.timer);
-    this.schedule(entry, 0);
+    this.schedule(entry, waitMs);
+  }
+
+  /** How long a ping's judgement waits for the gap since the last poll started (0: at once). */
+  private pingWait(entry: Entry): number {
+    if (entry.lastPollAt === undefined) return 0;
+    return Math.max(0, entry.lastPollAt + PING_JUDGE_GAP_MS - Date.now());
   }
 
   /**
@@ -338,6 +356,7 @@ export class Watcher {
    */
   private async poll(entry: Entry): Promise<void> {
     const started = Date.now();
+    entry.lastPollAt = started;
     this.noteLag(entry, started);
     this.polls++;
     entry.polling = true;
@@ -355,7 +374,10 @@ export class Watcher {
     const again = entry.again === true;
     entry.again = false;
     if (!this.owns(entry)) return;
-    this.schedule(entry, again ? 0 : Math.max(0, entry.view.target.intervalMs - (Date.now() - started)));
+    this.schedule(
+      entry,
+      again ? this.pingWait(entry) : Math.max(0, entry.view.target.intervalMs - (Date.now() - started)),
+    );
   }
 
   private accept(entry: Entry, result: CheckResult, fence?: Fence): void {
