@@ -345,9 +345,8 @@ export class SqlitePageSource implements StatusPageSource {
       maintenance_by: maintenanceBy,
       announced,
     });
-    // Once a day (the first sample of a new UTC day), what the page no longer shows goes.
-    if (row && Math.floor(row.last_time / DAY_MS) !== Math.floor(sample.time / DAY_MS))
-      this.prune(sample.time);
+    // The first sample of a new UTC day prunes what the page no longer shows (`prune` keeps the day).
+    this.prune(sample.time);
     const newHour = !row || hourStart(row.last_time) !== hourStart(sample.time);
     if (newHour) {
       this.statement('DELETE FROM page_hourly WHERE target = ? AND hour < ?').run(
