@@ -128,6 +128,11 @@ export class Watcher {
   readonly lag = new ScheduleLag();
   /** Polls done since start (the fleet's members table and the benchmark read it). */
   polls = 0;
+  /**
+   * Polls whose lease moved while they ran (handed over, lost, or taken again under a new epoch):
+   * their results are dropped, since the new owner polls the target itself.
+   */
+  pollsDiscarded = 0;
 
   constructor(private readonly options: WatcherOptions) {
     this.board = new PushBoard(options.now);
@@ -352,7 +357,9 @@ export class Watcher {
   /**
    * One poll, then the next one: whatever happens here, the target keeps being polled. The lease is
    * taken as it was when the poll started, and the database judges it: this member's belief that it
-   * still owns the target is not trusted (it may have been paused past its lease).
+   * still owns the target is not trusted (it may have been paused past its lease). A result whose
+   * lease this member already knows it gave up is not even offered: it would only bounce, as a
+   * "stale write" warning for every poll in flight when targets move (a member joining, leaving).
    */
   private async poll(entry: Entry): Promise<void> {
     const started = Date.now();
@@ -361,11 +368,16 @@ export class Watcher {
     this.polls++;
     entry.polling = true;
     const fence = this.fenceOf(entry);
+    let discarded = false;
     try {
       const result = await entry.runner.run();
       if (this.stopped || entry.retired) return;
-      this.accept(entry, result, fence);
-      this.prune();
+      discarded = fence !== undefined && entry.epoch !== fence.epoch;
+      if (discarded) this.pollsDiscarded++;
+      else {
+        this.accept(entry, result, fence);
+        this.prune();
+      }
     } catch (error) {
       this.options.log.error('poll failed', { target: entry.view.target.name, error: String(error) });
     } finally {
@@ -374,10 +386,12 @@ export class Watcher {
     const again = entry.again === true;
     entry.again = false;
     if (!this.owns(entry)) return;
-    this.schedule(
-      entry,
-      again ? this.pingWait(entry) : Math.max(0, entry.view.target.intervalMs - (Date.now() - started)),
-    );
+    let delayMs = again
+      ? this.pingWait(entry)
+      : Math.max(0, entry.view.target.intervalMs - (Date.now() - started));
+    // Taken again while the dropped poll ran: poll now under the new lease, as `adopt` would have.
+    if (discarded) delayMs = 0;
+    this.schedule(entry, delayMs);
   }
 
   private accept(entry: Entry, result: CheckResult, fence?: Fence): void {

@@ -70,6 +70,7 @@ export class FleetRuntime {
         statuskit_watch_history_dropped_total: () => store.writeCounts.dropped,
         statuskit_watch_outbox_sent_total: () => outbox.counts.sent,
         statuskit_watch_polls_total: () => this.watcher.polls,
+        statuskit_watch_polls_discarded_total: () => this.watcher.pollsDiscarded,
         statuskit_watch_history_written_total: () => store.writeCounts.written,
         statuskit_watch_history_statements_total: () => store.statements,
       },
